@@ -1,0 +1,54 @@
+# Where each dependency comes from. Natively everything is a Debian package
+# found through CMake or pkg-config. Under Emscripten host libraries cannot be
+# linked, so zstd is compiled from Debian's source package (fetched by
+# scripts/setup into third_party/zstd) and FlatBuffers is header-only.
+
+# flatc is a host program in both builds (Emscripten's toolchain file leaves
+# program look-ups to the host).
+find_program(FLATC flatc REQUIRED)
+
+if(EMSCRIPTEN)
+  set(RECORDER_ZSTD_SRC "${CMAKE_SOURCE_DIR}/third_party/zstd/lib" CACHE PATH
+      "zstd's lib/ folder from Debian's source package")
+  if(NOT EXISTS "${RECORDER_ZSTD_SRC}/zstd.h")
+    message(FATAL_ERROR "zstd sources missing at ${RECORDER_ZSTD_SRC}; run scripts/setup")
+  endif()
+  # The recorder only compresses: common/ and compress/ are all it needs.
+  file(GLOB ZSTD_WASM_SOURCES "${RECORDER_ZSTD_SRC}/common/*.c" "${RECORDER_ZSTD_SRC}/compress/*.c")
+  add_library(zstd_wasm STATIC ${ZSTD_WASM_SOURCES})
+  target_include_directories(zstd_wasm SYSTEM PUBLIC "${RECORDER_ZSTD_SRC}")
+  target_compile_definitions(zstd_wasm PRIVATE
+    ZSTD_MULTITHREAD=0 ZSTD_LEGACY_SUPPORT=0 ZSTD_STRIP_ERROR_STRINGS DEBUGLEVEL=0)
+  target_compile_options(zstd_wasm PRIVATE -Oz)
+  set(RECORDER_ZSTD_TARGET zstd_wasm)
+
+  # Only flatbuffers/ may be on the include path: -I/usr/include would pull in
+  # glibc headers and break em++ (see shared TOOLCHAIN.md).
+  set(RECORDER_FB_INCLUDE "${CMAKE_BINARY_DIR}/fbinc")
+  file(MAKE_DIRECTORY "${RECORDER_FB_INCLUDE}")
+  if(NOT EXISTS "${RECORDER_FB_INCLUDE}/flatbuffers")
+    file(CREATE_LINK /usr/include/flatbuffers "${RECORDER_FB_INCLUDE}/flatbuffers" SYMBOLIC)
+  endif()
+  add_library(flatbuffers_headers INTERFACE)
+  target_include_directories(flatbuffers_headers SYSTEM INTERFACE "${RECORDER_FB_INCLUDE}")
+  set(RECORDER_FB_TARGET flatbuffers_headers)
+else()
+  find_package(zstd REQUIRED)
+  find_package(FlatBuffers REQUIRED)
+  find_package(SQLite3 REQUIRED)
+  find_package(PkgConfig REQUIRED)
+  # Debian builds cpp-httplib as a library; its .pc carries the ABI defines.
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+  if(RECORDER_BUILD_TESTS)
+    find_package(GTest REQUIRED)
+  endif()
+  if(RECORDER_BUILD_BENCH)
+    find_package(benchmark REQUIRED)
+  endif()
+  if(TARGET zstd::libzstd_shared)
+    set(RECORDER_ZSTD_TARGET zstd::libzstd_shared)
+  else()
+    set(RECORDER_ZSTD_TARGET zstd::libzstd_static)
+  endif()
+  set(RECORDER_FB_TARGET flatbuffers::flatbuffers)
+endif()

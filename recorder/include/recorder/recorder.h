@@ -1,0 +1,76 @@
+// recorder.h: one page view's recorder core.
+//
+// The glue hands over one buffer of records per flush (format: records.h).
+// Flush parses it, passes every string through the masking gate, encodes one
+// FlatBuffers batch (recorder.fbs) with the next sequence number, and
+// compresses it into one self-contained zstd frame.
+//
+// Threading: a Recorder is used from one thread at a time (the Worker, or the
+// main thread's idle callbacks). Ownership: the Recorder owns its input and
+// output buffers; pointers and views into them are valid only until the next
+// call on the Recorder.
+#ifndef RECORDER_RECORDER_H_
+#define RECORDER_RECORDER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "recorder/options.h"
+#include "recorder/status.h"
+
+namespace recorder {
+
+// What a Recorder has done so far (cumulative over its life).
+struct RecorderStats {
+  uint64_t batches = 0;           // frames produced
+  uint64_t events = 0;            // events encoded
+  uint64_t records_bytes = 0;     // record bytes received from the glue
+  uint64_t batch_bytes = 0;       // encoded FlatBuffers bytes, before zstd
+  uint64_t compressed_bytes = 0;  // bytes of the zstd frames
+  uint64_t masked_strings = 0;    // strings the gate replaced
+};
+
+class Recorder {
+ public:
+  // Validates `options`; on success `*out` holds a ready Recorder.
+  static Status Create(const Options& options, std::unique_ptr<Recorder>* out);
+
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+  ~Recorder();
+
+  // A writable buffer of at least `size` bytes for the next Flush's records.
+  // Returns nullptr when size exceeds options.max_records_bytes.
+  uint8_t* PrepareInput(size_t size);
+
+  // Encodes and compresses the first `size` bytes of the input buffer. On
+  // success output() holds the frame and the sequence number advances. On
+  // failure nothing is emitted and the sequence number is unchanged, so the
+  // next good flush is not mistaken for a gap.
+  Status Flush(size_t size);
+
+  // Same as PrepareInput + Flush for callers that own their bytes (tests).
+  Status FlushBytes(const uint8_t* data, size_t size);
+
+  // The last successful Flush's zstd frame. An empty buffer (no events) is
+  // valid output of a flush with no records: nothing to send.
+  const std::vector<uint8_t>& output() const;
+  // The last successful Flush's encoded batch, before compression.
+  const std::vector<uint8_t>& last_batch() const;
+
+  // The sequence number the next non-empty batch will carry.
+  uint32_t next_seq() const;
+  const RecorderStats& stats() const;
+  const Options& options() const;
+
+ private:
+  struct Impl;
+  explicit Recorder(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace recorder
+
+#endif  // RECORDER_RECORDER_H_
