@@ -2,8 +2,8 @@
 //
 // The glue hands over one buffer of records per flush (format: records.h).
 // Flush parses it, passes every string through the masking gate, encodes one
-// FlatBuffers batch (recorder.fbs) with the next sequence number, and
-// compresses it into one self-contained zstd frame.
+// FlatBuffers batch (recorder.fbs) with the sequence number the glue gave in
+// the buffer header, and compresses it into one self-contained zstd frame.
 //
 // Threading: a Recorder is used from one thread at a time (the Worker, or the
 // main thread's idle callbacks). Ownership: the Recorder owns its input and
@@ -46,9 +46,8 @@ class Recorder {
   uint8_t* PrepareInput(size_t size);
 
   // Encodes and compresses the first `size` bytes of the input buffer. On
-  // success output() holds the frame and the sequence number advances. On
-  // failure nothing is emitted and the sequence number is unchanged, so the
-  // next good flush is not mistaken for a gap.
+  // success output() holds the frame; on failure output() is empty and the
+  // Recorder stays usable for the next flush.
   Status Flush(size_t size);
 
   // Same as PrepareInput + Flush for callers that own their bytes (tests).
@@ -60,8 +59,6 @@ class Recorder {
   // The last successful Flush's encoded batch, before compression.
   const std::vector<uint8_t>& last_batch() const;
 
-  // The sequence number the next non-empty batch will carry.
-  uint32_t next_seq() const;
   const RecorderStats& stats() const;
   const Options& options() const;
 

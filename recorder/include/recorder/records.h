@@ -17,6 +17,9 @@
 //
 // Buffer
 //   u8  kRecordsFormatVersion
+//   u   seq: the batch's sequence number. The glue owns the delivery
+//       protocol (order, retries, re-encoding after a lost worker reply), so
+//       it numbers batches: 0, 1, 2, ... per page view.
 //   u   epoch ms of the buffer's time base
 //   record*
 //

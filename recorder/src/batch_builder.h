@@ -1,0 +1,70 @@
+// batch_builder.h: assembles one wire Batch (recorder.fbs).
+//
+// FlatBuffers wants children finished before their parents, so the builder
+// keeps the open snapshot or mutation's parts in vectors and creates the
+// table when the group closes. Strings go into a per-batch table, deduplicated,
+// and only as GatedString: the gate is the only way in.
+#ifndef RECORDER_SRC_BATCH_BUILDER_H_
+#define RECORDER_SRC_BATCH_BUILDER_H_
+
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <flatbuffers/flatbuffers.h>
+
+#include "masking_gate.h"
+#include "recorder_generated.h"
+
+namespace recorder {
+
+struct BatchHeader {
+  GatedString site_key;
+  GatedString session_id;
+  GatedString page_view_id;
+  uint32_t seq = 0;
+  uint64_t base_time = 0;
+};
+
+class BatchBuilder {
+ public:
+  BatchBuilder();
+
+  // Drops everything; the builder's memory is kept for the next batch.
+  void Reset();
+
+  // The index of `s` in this batch's string table.
+  uint32_t Intern(const GatedString& s);
+
+  flatbuffers::FlatBufferBuilder& fbb() { return fbb_; }
+
+  // Appends an event whose payload table the caller has just created.
+  void AddEvent(uint32_t t, rec::wire::Payload type, flatbuffers::Offset<void> payload);
+
+  // Snapshot and mutation groups: parts accumulate until the group ends.
+  std::vector<flatbuffers::Offset<rec::wire::Node>>& nodes() { return nodes_; }
+  std::vector<uint32_t>& removes() { return removes_; }
+  std::vector<rec::wire::AttrChange>& attr_changes() { return attr_changes_; }
+  std::vector<rec::wire::TextChange>& text_changes() { return text_changes_; }
+  void ClearGroup();
+
+  size_t event_count() const { return events_.size(); }
+
+  // Writes the string table and the Batch; the result is fbb().GetBufferSpan().
+  void Finish(const BatchHeader& header);
+
+ private:
+  flatbuffers::FlatBufferBuilder fbb_;
+  std::unordered_map<std::string_view, uint32_t> index_;
+  std::vector<std::string_view> strings_;
+  std::vector<flatbuffers::Offset<rec::wire::Event>> events_;
+  std::vector<flatbuffers::Offset<rec::wire::Node>> nodes_;
+  std::vector<uint32_t> removes_;
+  std::vector<rec::wire::AttrChange> attr_changes_;
+  std::vector<rec::wire::TextChange> text_changes_;
+};
+
+}  // namespace recorder
+
+#endif  // RECORDER_SRC_BATCH_BUILDER_H_

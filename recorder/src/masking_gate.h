@@ -1,0 +1,84 @@
+// masking_gate.h: the one function every string passes before the wire.
+//
+// The encoder's string table accepts only GatedString, and only MaskingGate
+// can make one, so no code path can put a string on the wire without this
+// gate deciding on it. The decision is a pure function of (value, field kind,
+// attribute name, privacy mode), which keeps it testable as a table.
+//
+// Masks hide length: a masked value becomes a fixed token chosen by a coarse
+// length class, so a 4-digit PIN and a 16-digit card number look the same.
+#ifndef RECORDER_SRC_MASKING_GATE_H_
+#define RECORDER_SRC_MASKING_GATE_H_
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include "byte_reader.h"
+#include "recorder/options.h"
+
+namespace recorder {
+
+enum class FieldKind {
+  kIdentifier,  // site key, session and page view ids (validated elsewhere)
+  kTagName,     // element or doctype name
+  kAttrName,
+  kAttrValue,   // decided by the attribute's name too
+  kText,        // text node content
+  kCssText,     // text of a <style> element
+  kComment,
+  kInputValue,  // a form field's current value
+  kUrl,         // page URL, referrer, navigation target
+  kTitle,       // document.title
+};
+
+// A string that has passed the gate. It views either the caller's input
+// (valid for the current flush) or the gate's static tokens.
+class GatedString {
+ public:
+  std::string_view view() const { return value_; }
+
+ private:
+  friend class MaskingGate;
+  explicit GatedString(std::string_view v) : value_(v) {}
+  std::string_view value_;
+};
+
+class MaskingGate {
+ public:
+  explicit MaskingGate(PrivacyMode mode) : mode_(mode) {}
+
+  // `attr_name` matters only for kAttrValue.
+  GatedString Apply(const RawString& raw, FieldKind kind, std::string_view attr_name = {});
+
+  // Releases strings the gate built during the previous flush. GatedStrings
+  // from before this call must no longer be used.
+  void BeginFlush() { owned_.clear(); }
+
+  // Strings replaced by a mask or scrubbed since construction.
+  uint64_t masked_count() const { return masked_; }
+
+  // The token for a masked value of the given length class (records.h).
+  static std::string_view MaskToken(uint32_t length_class);
+  // The length class of a value the gate itself decides to mask.
+  static uint32_t LengthClassOf(std::string_view utf8);
+  // The URL without query and fragment; scheme-only for data:, javascript:,
+  // mailto: and tel: (their payload is the content).
+  static std::string_view ScrubUrl(std::string_view url);
+
+ private:
+  GatedString Mask(const RawString& raw);
+  GatedString Keep(std::string_view v) { return GatedString(v); }
+  GatedString Scrubbed(std::string_view original, std::string_view result);
+
+  // Storage for values the gate had to build (e.g. a scrubbed srcset); a deque
+  // so earlier views stay valid while it grows.
+  std::deque<std::string> owned_;
+  PrivacyMode mode_;
+  uint64_t masked_ = 0;
+};
+
+}  // namespace recorder
+
+#endif  // RECORDER_SRC_MASKING_GATE_H_

@@ -1,0 +1,117 @@
+#include "recorder/recorder.h"
+
+#include <string>
+
+#include "batch_builder.h"
+#include "compressor.h"
+#include "masking_gate.h"
+#include "record_parser.h"
+
+namespace recorder {
+namespace {
+
+Status ValidateIdentifier(const std::string& value, const char* field) {
+  if (value.empty() || value.size() > 64) {
+    return Status::InvalidArgument(std::string(field) + " must be 1 to 64 characters");
+  }
+  for (char c : value) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '-';
+    if (!ok) return Status::InvalidArgument(std::string(field) + " may hold only A-Z a-z 0-9 _ -");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct Recorder::Impl {
+  explicit Impl(const Options& o)
+      : options(o), gate(o.privacy_mode), compressor(o.compression_level) {}
+
+  Options options;
+  MaskingGate gate;
+  BatchBuilder builder;
+  Compressor compressor;
+  std::vector<uint8_t> input;
+  std::vector<uint8_t> batch;
+  std::vector<uint8_t> output;
+  RecorderStats stats;
+};
+
+Status Recorder::Create(const Options& options, std::unique_ptr<Recorder>* out) {
+  RECORDER_RETURN_IF_ERROR(ValidateIdentifier(options.site_key, "site key"));
+  RECORDER_RETURN_IF_ERROR(ValidateIdentifier(options.session_id, "session id"));
+  RECORDER_RETURN_IF_ERROR(ValidateIdentifier(options.page_view_id, "page view id"));
+  int mode = static_cast<int>(options.privacy_mode);
+  if (mode < 0 || mode > 2) return Status::InvalidArgument("privacy mode must be 0, 1 or 2");
+  if (options.compression_level < 1 || options.compression_level > 9) {
+    return Status::InvalidArgument("compression level must be 1 to 9");
+  }
+  if (options.max_records_bytes == 0 || options.max_batch_bytes == 0) {
+    return Status::InvalidArgument("size caps must be positive");
+  }
+  out->reset(new Recorder(std::make_unique<Impl>(options)));
+  return Status::Ok();
+}
+
+Recorder::Recorder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Recorder::~Recorder() = default;
+
+uint8_t* Recorder::PrepareInput(size_t size) {
+  if (size > impl_->options.max_records_bytes) return nullptr;
+  if (impl_->input.size() < size) impl_->input.resize(size);
+  return impl_->input.data();
+}
+
+Status Recorder::Flush(size_t size) {
+  if (size > impl_->input.size()) {
+    return Status::FailedPrecondition("flush of " + std::to_string(size) +
+                                      " bytes without a PrepareInput of that size");
+  }
+  return FlushBytes(impl_->input.data(), size);
+}
+
+Status Recorder::FlushBytes(const uint8_t* data, size_t size) {
+  Impl& m = *impl_;
+  m.output.clear();
+  m.batch.clear();
+  if (size > m.options.max_records_bytes) {
+    return Status::TooLarge("records buffer of " + std::to_string(size) + " bytes is over the cap of " +
+                            std::to_string(m.options.max_records_bytes));
+  }
+  m.gate.BeginFlush();
+  m.builder.Reset();
+  ParsedHeader header;
+  RECORDER_RETURN_IF_ERROR(ParseRecords(data, size, m.gate, m.builder, &header));
+  m.stats.records_bytes += size;
+  if (m.builder.event_count() == 0) return Status::Ok();  // nothing to send
+
+  RawString site{m.options.site_key, false, 0};
+  RawString session{m.options.session_id, false, 0};
+  RawString page_view{m.options.page_view_id, false, 0};
+  BatchHeader bh{m.gate.Apply(site, FieldKind::kIdentifier), m.gate.Apply(session, FieldKind::kIdentifier),
+                 m.gate.Apply(page_view, FieldKind::kIdentifier), header.seq, header.base_time};
+  m.builder.Finish(bh);
+  auto span = m.builder.fbb().GetBufferSpan();
+  if (span.size() > m.options.max_batch_bytes) {
+    return Status::TooLarge("encoded batch of " + std::to_string(span.size()) +
+                            " bytes is over the cap of " + std::to_string(m.options.max_batch_bytes) +
+                            "; flush more often");
+  }
+  m.batch.assign(span.data(), span.data() + span.size());
+  RECORDER_RETURN_IF_ERROR(m.compressor.Compress(m.batch.data(), m.batch.size(), &m.output));
+
+  m.stats.batches += 1;
+  m.stats.events += m.builder.event_count();
+  m.stats.batch_bytes += m.batch.size();
+  m.stats.compressed_bytes += m.output.size();
+  m.stats.masked_strings = m.gate.masked_count();
+  return Status::Ok();
+}
+
+const std::vector<uint8_t>& Recorder::output() const { return impl_->output; }
+const std::vector<uint8_t>& Recorder::last_batch() const { return impl_->batch; }
+const RecorderStats& Recorder::stats() const { return impl_->stats; }
+const Options& Recorder::options() const { return impl_->options; }
+
+}  // namespace recorder

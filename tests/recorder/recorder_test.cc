@@ -1,0 +1,265 @@
+// End-to-end tests of the core: records in, one verified zstd frame out.
+#include "recorder/recorder.h"
+
+#include <gtest/gtest.h>
+#include <zstd.h>
+
+#include <string>
+
+#include "record_writer.h"
+#include "recorder_generated.h"
+
+namespace recorder {
+namespace {
+
+using testing::RecordWriter;
+namespace wire = rec::wire;
+
+Options TestOptions(PrivacyMode mode = PrivacyMode::kRelaxed) {
+  Options o;
+  o.site_key = "site-1";
+  o.session_id = "sess_A";
+  o.page_view_id = "pv-1";
+  o.privacy_mode = mode;
+  return o;
+}
+
+std::unique_ptr<Recorder> Make(const Options& o) {
+  std::unique_ptr<Recorder> r;
+  Status s = Recorder::Create(o, &r);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return r;
+}
+
+// Decompresses and verifies a frame the way the collector does.
+std::string Decompress(const std::vector<uint8_t>& frame) {
+  unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  EXPECT_NE(size, ZSTD_CONTENTSIZE_ERROR);
+  EXPECT_NE(size, ZSTD_CONTENTSIZE_UNKNOWN);
+  std::string out(size, '\0');
+  size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
+  EXPECT_FALSE(ZSTD_isError(n));
+  out.resize(n);
+  return out;
+}
+
+const wire::Batch* Verified(const std::string& bytes) {
+  flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  EXPECT_TRUE(wire::VerifyBatchBuffer(v));
+  return wire::GetBatch(bytes.data());
+}
+
+std::string Str(const wire::Batch* b, uint32_t i) { return b->strings()->Get(i)->str(); }
+
+TEST(Recorder, RejectsBadOptions) {
+  std::unique_ptr<Recorder> r;
+  Options o = TestOptions();
+  o.session_id = "has space";
+  EXPECT_EQ(Recorder::Create(o, &r).code(), StatusCode::kInvalidArgument);
+  o = TestOptions();
+  o.site_key = "";
+  EXPECT_EQ(Recorder::Create(o, &r).code(), StatusCode::kInvalidArgument);
+  o = TestOptions();
+  o.compression_level = 30;
+  EXPECT_EQ(Recorder::Create(o, &r).code(), StatusCode::kInvalidArgument);
+  o = TestOptions();
+  o.privacy_mode = static_cast<PrivacyMode>(7);
+  EXPECT_EQ(Recorder::Create(o, &r).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r, nullptr);
+}
+
+TEST(Recorder, EncodesEveryEventTypeAndRoundTrips) {
+  auto r = Make(TestOptions());
+  RecordWriter w(/*seq=*/7, /*time_base=*/1700000000000ULL);
+  w.Meta(5, "https://shop.test/cart?id=9#x", "Cart");
+  w.Tag(RecordTag::kSnapshotBegin).U(1).I(0).I(120);
+  w.Node(1, 0, 0, 9, "", "");
+  w.Node(2, 1, 0, 10, "html", "");
+  w.Node(3, 1, 2, 1, "HTML", "", {{"lang", "en"}});
+  w.Node(4, 3, 0, 1, "BODY", "", {{"class", "page"}, {"href", "/a?b=c"}});
+  w.Node(5, 4, 0, 3, "", "Hello");
+  w.Tag(RecordTag::kSnapshotEnd);
+  w.Tag(RecordTag::kMutationBegin).U(10);
+  w.Tag(RecordTag::kRemove).U(5);
+  w.Node(6, 4, 0, 1, "P", "");
+  w.Tag(RecordTag::kAttr).U(4).S("class").U(0).S("page busy");
+  w.Tag(RecordTag::kAttr).U(4).S("hidden").U(1);
+  w.Tag(RecordTag::kText).U(6).S("World");
+  w.Tag(RecordTag::kMutationEnd);
+  w.Tag(RecordTag::kMove).U(3).U(2).U(0).I(10).I(-20).U(16).I(12).I(-18);
+  w.Click(4, 6, 100, 200);
+  w.Tag(RecordTag::kScroll).U(1).U(1).I(0).I(300);
+  w.Tag(RecordTag::kInput).U(1).U(6).S("typed").U(0);
+  w.Tag(RecordTag::kResize).U(1).U(800).U(600);
+  w.Tag(RecordTag::kVisibility).U(1).U(2);
+  w.Tag(RecordTag::kFocus).U(1).U(6).U(1);
+  w.Tag(RecordTag::kNavigation).U(1).U(1).S("/next?q=1");
+
+  ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok());
+  std::string bytes = Decompress(r->output());
+  ASSERT_EQ(bytes.size(), r->last_batch().size());
+  const wire::Batch* b = Verified(bytes);
+
+  EXPECT_EQ(b->schema_version(), 1);
+  EXPECT_EQ(b->site_key()->str(), "site-1");
+  EXPECT_EQ(b->session_id()->str(), "sess_A");
+  EXPECT_EQ(b->page_view_id()->str(), "pv-1");
+  EXPECT_EQ(b->seq(), 7u);
+  EXPECT_EQ(b->base_time(), 1700000000005ULL);  // the first timed record
+  EXPECT_EQ(Str(b, 0), "");
+  ASSERT_EQ(b->events()->size(), 11u);
+
+  auto ev = [&](int i) { return b->events()->Get(i); };
+  auto* meta = ev(0)->payload_as_PageMeta();
+  ASSERT_NE(meta, nullptr);
+  EXPECT_EQ(ev(0)->t(), 0u);
+  EXPECT_EQ(Str(b, meta->url()), "https://shop.test/cart");
+  EXPECT_EQ(Str(b, meta->title()), "Cart");
+  EXPECT_EQ(meta->viewport_w(), 1280);
+  EXPECT_EQ(meta->device(), wire::DeviceClass::Desktop);
+
+  auto* snap = ev(1)->payload_as_FullSnapshot();
+  ASSERT_NE(snap, nullptr);
+  EXPECT_EQ(ev(1)->t(), 1u);
+  EXPECT_EQ(snap->scroll_y(), 120);
+  ASSERT_EQ(snap->nodes()->size(), 5u);
+  auto* body = snap->nodes()->Get(3);
+  EXPECT_EQ(body->id(), 4u);
+  EXPECT_EQ(body->parent(), 3u);
+  EXPECT_EQ(Str(b, body->name()), "BODY");
+  ASSERT_EQ(body->attrs()->size(), 2u);
+  EXPECT_EQ(Str(b, body->attrs()->Get(1)->value()), "/a");
+  EXPECT_EQ(Str(b, snap->nodes()->Get(4)->value()), "Hello");
+  EXPECT_EQ(snap->nodes()->Get(4)->type(), wire::NodeType::Text);
+
+  auto* mut = ev(2)->payload_as_Mutation();
+  ASSERT_NE(mut, nullptr);
+  EXPECT_EQ(ev(2)->t(), 11u);
+  EXPECT_EQ(mut->removes()->Get(0), 5u);
+  EXPECT_EQ(mut->adds()->Get(0)->id(), 6u);
+  ASSERT_EQ(mut->attrs()->size(), 2u);
+  EXPECT_EQ(Str(b, mut->attrs()->Get(0)->value()), "page busy");
+  EXPECT_TRUE(mut->attrs()->Get(1)->removed());
+  EXPECT_EQ(Str(b, mut->texts()->Get(0)->value()), "World");
+
+  auto* move = ev(3)->payload_as_MouseMove();
+  ASSERT_NE(move, nullptr);
+  ASSERT_EQ(move->points()->size(), 2u);
+  EXPECT_EQ(move->points()->Get(1)->dt(), 16u);
+  EXPECT_EQ(move->points()->Get(0)->y(), -20);
+
+  auto* click = ev(4)->payload_as_Click();
+  ASSERT_NE(click, nullptr);
+  EXPECT_EQ(click->target(), 6u);
+  EXPECT_EQ(click->x(), 100);
+  EXPECT_EQ(click->ey(), 4);
+  EXPECT_EQ(ev(5)->payload_as_Scroll()->y(), 300);
+  EXPECT_EQ(Str(b, ev(6)->payload_as_Input()->value()), "typed");
+  EXPECT_EQ(ev(7)->payload_as_Resize()->width(), 800);
+  EXPECT_EQ(ev(8)->payload_as_Visibility()->state(), wire::VisibilityState::Hidden);
+  EXPECT_TRUE(ev(9)->payload_as_Focus()->focused());
+  auto* nav = ev(10)->payload_as_Navigation();
+  EXPECT_EQ(nav->kind(), wire::NavigationKind::PushState);
+  EXPECT_EQ(Str(b, nav->url()), "/next");
+
+  EXPECT_EQ(r->stats().batches, 1u);
+  EXPECT_EQ(r->stats().events, 11u);
+  EXPECT_EQ(r->stats().compressed_bytes, r->output().size());
+}
+
+TEST(Recorder, StringTableDeduplicates) {
+  auto r = Make(TestOptions());
+  RecordWriter w;
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0);
+  for (uint32_t id = 1; id <= 50; ++id) w.Node(id, id == 1 ? 0 : 1, 0, 1, "LI", "", {{"class", "item"}});
+  w.Tag(RecordTag::kSnapshotEnd);
+  ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok());
+  const wire::Batch* b = Verified(Decompress(r->output()));
+  EXPECT_EQ(b->strings()->size(), 4u);  // "", LI, class, item
+}
+
+TEST(Recorder, StrictModeMasksEveryPathToTheWire) {
+  auto r = Make(TestOptions(PrivacyMode::kStrict));
+  RecordWriter w;
+  w.Meta(0, "https://x.test/u/?email=jane@x.test", "Jane's orders");
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0);
+  w.Node(1, 0, 0, 9, "", "");
+  w.Node(2, 1, 0, 1, "P", "", {{"title", "Jane Doe"}});
+  w.Node(3, 2, 0, 3, "", "jane@x.test");
+  w.Node(4, 2, 3, 8, "", "comment by Jane");
+  w.Node(5, 2, 4, 3, "", ".card{}", {}, kNodeFlagStyleText);
+  w.Tag(RecordTag::kSnapshotEnd);
+  w.Tag(RecordTag::kMutationBegin).U(1);
+  w.Tag(RecordTag::kText).U(3).S("Jane again");
+  w.Tag(RecordTag::kAttr).U(2).S("data-name").U(0).S("Jane");
+  w.Tag(RecordTag::kMutationEnd);
+  w.Tag(RecordTag::kInput).U(1).U(2).S("4111 1111 1111 1111").U(0);
+  ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok());
+  std::string bytes = Decompress(r->output());
+  EXPECT_EQ(bytes.find("jane"), std::string::npos);
+  EXPECT_EQ(bytes.find("Jane"), std::string::npos);
+  EXPECT_EQ(bytes.find("4111"), std::string::npos);
+  // CSS is not page text; it is kept (its own rules come with the privacy work).
+  EXPECT_NE(bytes.find(".card{}"), std::string::npos);
+  EXPECT_GE(r->stats().masked_strings, 7u);
+}
+
+TEST(Recorder, EmptyFlushProducesNothing) {
+  auto r = Make(TestOptions());
+  RecordWriter w;
+  ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok());
+  EXPECT_TRUE(r->output().empty());
+  // A mutation whose changes all coalesced away is not an event either.
+  RecordWriter w2;
+  w2.Tag(RecordTag::kMutationBegin).U(0).Tag(RecordTag::kMutationEnd);
+  ASSERT_TRUE(r->FlushBytes(w2.bytes().data(), w2.bytes().size()).ok());
+  EXPECT_TRUE(r->output().empty());
+  EXPECT_EQ(r->stats().batches, 0u);
+}
+
+TEST(Recorder, InputBufferAndCaps) {
+  Options o = TestOptions();
+  o.max_records_bytes = 64;
+  auto r = Make(o);
+  EXPECT_EQ(r->PrepareInput(65), nullptr);
+  RecordWriter w;
+  w.Click(0, 2, 1, 1);
+  uint8_t* in = r->PrepareInput(w.bytes().size());
+  ASSERT_NE(in, nullptr);
+  std::copy(w.bytes().begin(), w.bytes().end(), in);
+  ASSERT_TRUE(r->Flush(w.bytes().size()).ok());
+  EXPECT_FALSE(r->output().empty());
+  EXPECT_EQ(r->Flush(1000).code(), StatusCode::kFailedPrecondition);
+  std::vector<uint8_t> big(100, 0);
+  EXPECT_EQ(r->FlushBytes(big.data(), big.size()).code(), StatusCode::kTooLarge);
+}
+
+TEST(Recorder, BatchCapIsEnforced) {
+  Options o = TestOptions();
+  o.max_batch_bytes = 200;
+  auto r = Make(o);
+  RecordWriter w;
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0);
+  for (uint32_t id = 1; id <= 40; ++id) w.Node(id, 0, 0, 3, "", "text " + std::to_string(id));
+  w.Tag(RecordTag::kSnapshotEnd);
+  Status s = r->FlushBytes(w.bytes().data(), w.bytes().size());
+  EXPECT_EQ(s.code(), StatusCode::kTooLarge);
+  EXPECT_NE(s.message().find("flush more often"), std::string::npos);
+  EXPECT_TRUE(r->output().empty());
+}
+
+TEST(Recorder, FailureLeavesTheRecorderUsable) {
+  auto r = Make(TestOptions());
+  std::vector<uint8_t> junk = {1, 0, 0, 0xEE};
+  EXPECT_FALSE(r->FlushBytes(junk.data(), junk.size()).ok());
+  EXPECT_TRUE(r->output().empty());
+  RecordWriter w(3);
+  w.Click(0, 9, 5, 5);
+  ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok());
+  const wire::Batch* b = Verified(Decompress(r->output()));
+  EXPECT_EQ(b->seq(), 3u);
+  EXPECT_EQ(b->events()->Get(0)->payload_as_Click()->target(), 9u);
+}
+
+}  // namespace
+}  // namespace recorder
