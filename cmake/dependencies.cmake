@@ -19,7 +19,7 @@ if(EMSCRIPTEN)
   target_include_directories(zstd_wasm SYSTEM PUBLIC "${RECORDER_ZSTD_SRC}")
   target_compile_definitions(zstd_wasm PRIVATE
     ZSTD_MULTITHREAD=0 ZSTD_LEGACY_SUPPORT=0 ZSTD_STRIP_ERROR_STRINGS DEBUGLEVEL=0)
-  target_compile_options(zstd_wasm PRIVATE -Oz)
+  target_compile_options(zstd_wasm PRIVATE -O3)
   set(RECORDER_ZSTD_TARGET zstd_wasm)
 
   # Only flatbuffers/ may be on the include path: -I/usr/include would pull in

@@ -1,0 +1,110 @@
+// The Wasm build of the core, driven through its Embind API from node:
+// the same calls js/src/engine/core.js makes, and the same error contract.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = process.env.RECORDER_DIST_DIR || path.join(root, 'dist');
+const { default: createRecorderCore } = await import(path.join(dist, 'recorder-core.mjs'));
+const M = await createRecorderCore({ wasmBinary: readFileSync(path.join(dist, 'recorder-core.wasm')) });
+
+// Minimal records writer (records.h) so this test does not depend on js/.
+function records(seq, build) {
+  const out = [];
+  const u = (v) => { do { let b = v % 128; v = Math.floor(v / 128); out.push(v ? b | 128 : b); } while (v); };
+  const s = (str) => { const b = new TextEncoder().encode(str); u(b.length * 2); out.push(...b); };
+  const i = (v) => u(((v << 1) ^ (v >> 31)) >>> 0);
+  out.push(1); u(seq); u(1700000000000);
+  build({ u, s, i, tag: (t) => out.push(t) });
+  return Uint8Array.from(out);
+}
+
+const config = { siteKey: 'demo', sessionId: 'sess1', pageViewId: 'pv1', privacyMode: 0, compressionLevel: 3 };
+
+function flush(session, bytes) {
+  const ptr = session.inputBuffer(bytes.length);
+  assert.notEqual(ptr, 0);
+  M.HEAPU8.set(bytes, ptr);
+  const code = session.flush(bytes.length);
+  return { code, frame: code === 0 ? session.output().slice() : null };
+}
+
+function unzstd(frame) {
+  return execFileSync('zstd', ['-d', '-c', '-q'], { input: frame });
+}
+
+test('a flush yields one zstd frame holding a verified-looking batch', () => {
+  const s = new M.Session(config);
+  assert.equal(s.errorCode(), 0);
+  const bytes = records(4, ({ u, s: str, i, tag }) => {
+    tag(0x0B); u(3); u(12); i(100); i(200); i(5); i(6); u(0);     // CLICK
+    tag(0x0D); u(1); u(12); str('hunter2'); u(0);                  // INPUT, strict: masked
+  });
+  const { code, frame } = flush(s, bytes);
+  assert.equal(code, 0, s.errorMessage());
+  assert.deepEqual([...frame.subarray(0, 4)], [0x28, 0xb5, 0x2f, 0xfd]);   // zstd magic
+  const batch = unzstd(frame);
+  assert.equal(batch.subarray(4, 8).toString('latin1'), 'SRB1');
+  assert.ok(batch.includes(Buffer.from('sess1')));
+  assert.ok(!batch.includes(Buffer.from('hunter2')), 'strict mode must mask input values');
+  const st = s.stats();
+  assert.equal(st.batches, 1);
+  assert.equal(st.events, 2);
+  assert.equal(st.compressedBytes, frame.length);
+  assert.equal(st.batchBytes, batch.length);
+  s.delete();
+});
+
+test('an empty flush gives an empty output', () => {
+  const s = new M.Session(config);
+  const { code, frame } = flush(s, records(0, () => {}));
+  assert.equal(code, 0);
+  assert.equal(frame.length, 0);
+  s.delete();
+});
+
+test('malformed records come back as code 2 with a message, and the session stays usable', () => {
+  const s = new M.Session(config);
+  const bad = records(0, ({ tag }) => tag(0x7f));
+  const { code } = flush(s, bad);
+  assert.equal(code, 2);
+  assert.match(s.errorMessage(), /malformed: .*unknown record tag 127/);
+  const good = records(1, ({ u, i, tag }) => { tag(0x0C); u(0); u(1); i(0); i(50); });
+  assert.equal(flush(s, good).code, 0);
+  s.delete();
+});
+
+test('a bad config is reported, not thrown', () => {
+  const s = new M.Session({ ...config, sessionId: 'no spaces allowed' });
+  assert.equal(s.errorCode(), 1);
+  assert.match(s.errorMessage(), /session id/);
+  assert.equal(s.inputBuffer(10), 0);
+  s.delete();
+});
+
+test('an input buffer over the cap is refused', () => {
+  const s = new M.Session(config);
+  assert.equal(s.inputBuffer(64 * 1024 * 1024), 0);
+  assert.match(s.errorMessage(), /too large/);
+  s.delete();
+});
+
+test('memory growth keeps big flushes working', () => {
+  const s = new M.Session({ ...config, privacyMode: 2 });
+  const bytes = records(0, ({ u, s: str, tag }) => {
+    tag(0x02); u(0); u(0); u(0);                                   // SNAP_BEGIN
+    for (let id = 1; id <= 20000; id++) {
+      tag(0x06); u(id); u(id === 1 ? 0 : 1); u(0); u(3); u(0); u(0); str(''); str('text node ' + id); u(0);
+    }
+    tag(0x03);
+  });
+  const { code, frame } = flush(s, bytes);
+  assert.equal(code, 0, s.errorMessage());
+  assert.ok(frame.length > 0 && frame.length < bytes.length / 2);
+  assert.ok(unzstd(frame).includes(Buffer.from('text node 19999')));
+  s.delete();
+});
