@@ -75,6 +75,19 @@ export class VirtualDom {
 
   count() { return this.nodes.size; }
 
+  // Child-index path from the root (as in childNodes), or null when the
+  // node is not in the tree.
+  pathOf(id) {
+    let node = this.nodes.get(id);
+    if (!node) return null;
+    const path = [];
+    while (node.parent) {
+      path.unshift(node.parent.children.indexOf(node));
+      node = node.parent;
+    }
+    return node === this.root ? path : null;
+  }
+
   // A plain tree in the same shape as serializeLiveDom() produces.
   toTree(options = {}) { return this.root ? canonical(this.root, options) : null; }
 }
@@ -116,12 +129,26 @@ export function serializeLiveDom(options = {}) {
       out.name = node.name.toLowerCase();
     } else if (node.nodeType === 3 || node.nodeType === 8) {
       out.value = node.data;
+      if (node.parentNode && node.parentNode.nodeName === 'STYLE') out.css = true;
     }
     const kids = node.nodeType === 1 && node.tagName.toLowerCase() === 'script' ? [] : [...node.childNodes];
     if (kids.length) out.children = kids.map(walk);
     return out;
   }
   return walk(document);
+}
+
+// Runs in the page: the childNodes-index path of the element a selector finds
+// now, or null when nothing matches.
+export function livePathOf(selector) {
+  let node = document.querySelector(selector);
+  if (!node) return null;
+  const path = [];
+  while (node.parentNode) {
+    path.unshift([...node.parentNode.childNodes].indexOf(node));
+    node = node.parentNode;
+  }
+  return path;
 }
 
 // Compares two canonical trees; returns a list of differences (empty: equal).
@@ -144,7 +171,7 @@ export function diffTrees(recorded, live, { textMatches = (a, b) => a === b, att
       }
     }
     if ('value' in r || 'value' in l) {
-      if (!textMatches(r.value ?? '', l.value ?? '', l.type)) {
+      if (!textMatches(r.value ?? '', l.value ?? '', l)) {
         diffs.push(`${path}#text: recorded ${JSON.stringify(r.value)}, live ${JSON.stringify(l.value)}`);
       }
     }

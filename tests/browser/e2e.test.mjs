@@ -1,0 +1,160 @@
+// End to end, as a site would run it: the demo shop served under a strict
+// CSP loads the recorder with one script tag; headless Chromium clicks,
+// moves, scrolls, types and mutates the DOM; the real collector process
+// receives, validates and stores the batches; the test reads the session
+// back, replays it, and requires the rebuilt DOM to equal the live page's
+// final DOM node for node (modulo masking), and every interaction to point
+// at the node that was really used.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, startCollector } from '../../scripts/lib/collector.mjs';
+import { startStaticServer } from '../../scripts/lib/static-server.mjs';
+import { launchChromium } from '../../scripts/lib/browser.mjs';
+import { driveVisit, TYPED } from '../../scripts/lib/visit.mjs';
+import { replay, serializeLiveDom, diffTrees, livePathOf } from './lib/rebuild.mjs';
+import { expectedAttr, expectedText } from './lib/expect-masking.mjs';
+
+let site, collector, browser, tmp;
+
+before(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'rec-e2e-'));
+  site = await startStaticServer({ mounts: { '/': path.join(ROOT, 'demo'), '/dist/': path.join(ROOT, 'dist') } });
+  collector = await startCollector({ db: path.join(tmp, 'collector.db'), sites: { demo: [site.origin] } });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await collector?.stop();
+  await site?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+for (const mode of ['relaxed', 'strict']) {
+  test(`a recorded visit rebuilds the live page node for node (${mode})`, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    const sent = [];
+    const fetched = [];
+    page.on('request', (r) => {
+      fetched.push(r.url());
+      if (r.url().startsWith(collector.url)) sent.push(r.postDataBuffer());
+    });
+
+    await page.goto(`${site.url}/?endpoint=${encodeURIComponent(collector.url)}&site=demo&mode=${mode}&flush=700`);
+    await page.waitForTimeout(300);
+    // No consent yet: nothing requested, nothing loaded, nothing stored.
+    assert.equal(sent.length, 0, 'no request to the collector before consent');
+    assert.ok(!fetched.some((u) => u.endsWith('.wasm')), 'the Wasm core is not even fetched before consent');
+
+    const { clicks } = await driveVisit(page);
+    const inputs = ['#name', '#email', '#password', '#card', '#notes', '#delivery', '#gift'];
+
+    // The live DOM and the recorder's pending changes at the same instant:
+    // flush() takes the pending records synchronously.
+    // Helpers go in through DevTools evaluation, which the page's CSP (no
+    // eval) does not govern; they add globals, not DOM nodes.
+    await page.evaluate(`window.__test = { serialize: ${serializeLiveDom}, pathOf: ${livePathOf} }`);
+    const { live, stats, clickPaths, inputPaths, storage } = await page.evaluate(async ({ clicks, inputs }) => {
+      const { serialize, pathOf } = window.__test;
+      const live = serialize();
+      const flushed = window.SessionRecorder.flush();
+      const clickPaths = clicks.map(pathOf);
+      const inputPaths = Object.fromEntries(inputs.map((s) => [s, pathOf(s)]));
+      await flushed;
+      const stats = window.SessionRecorder.stats();
+      await window.SessionRecorder.stop();
+      const storage = { local: localStorage.length, session: sessionStorage.length, cookie: document.cookie };
+      return { live, stats, clickPaths, inputPaths, storage };
+    }, { clicks, inputs });
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(storage, { local: 0, session: 0, cookie: '' }, 'the recorder stores nothing in the browser');
+    assert.equal(stats.batchesDropped, 0);
+    assert.equal(stats.batchesPending, 0);
+
+    const session = await collector.session(stats.sessionId);
+    assert.equal(session.site, 'demo');
+    assert.equal(session.pageViews.length, 1);
+
+    // Replay; note each interaction's target as its final position in the tree.
+    const events = [];
+    const dom = replay(session, (ev) => events.push(ev));
+    assert.deepEqual(dom.errors, [], 'every mutation applies cleanly');
+
+    const textMatches = (rec, liveText, node) =>
+      rec === expectedText(liveText, mode, { css: !!node.css, comment: node.type === 8 });
+    const attrMatches = (name, rec, liveValue) => rec === expectedAttr(name, liveValue, mode, {
+      neverRead: name === 'value' && (liveValue === 'csrf-token-abc123'),
+    });
+    const diffs = diffTrees(dom.toTree(), live, { textMatches, attrMatches });
+    assert.deepEqual(diffs, [], 'rebuilt DOM equals the live DOM');
+    assert.ok(dom.count() > 150, `a real page was captured (${dom.count()} nodes)`);
+
+    const byType = (t) => events.filter((e) => e.type === t);
+    for (const t of ['PageMeta', 'FullSnapshot', 'Mutation', 'MouseMove', 'Click', 'Scroll', 'Input', 'Resize', 'Focus', 'Navigation']) {
+      assert.ok(byType(t).length > 0, `at least one ${t} event`);
+    }
+    assert.equal(byType('FullSnapshot').length, 1);
+
+    // Clicks: one per scripted click (the consent click came before recording),
+    // each on the node that was clicked.
+    const clickEvents = byType('Click');
+    assert.equal(clickEvents.length, clicks.length);
+    clickEvents.forEach((ev, i) => {
+      assert.deepEqual(dom.pathOf(ev.target), clickPaths[i], `click ${i} (${clicks[i]}) hit the right node`);
+      assert.ok(ev.x > 0 && ev.y > 0 && ev.ex >= 0 && ev.ey >= 0);
+    });
+
+    // Inputs: right targets; values per mode; secrets never on the wire.
+    const inputTargets = new Set(byType('Input').map((e) => JSON.stringify(dom.pathOf(e.target))));
+    for (const sel of inputs) assert.ok(inputTargets.has(JSON.stringify(inputPaths[sel])), `input on ${sel} recorded`);
+    const valuesOf = (sel) => byType('Input').filter((e) => JSON.stringify(dom.pathOf(e.target)) === JSON.stringify(inputPaths[sel])).map((e) => e.value);
+    assert.ok(byType('Input').some((e) => e.checked), 'the checkbox state arrived');
+    if (mode === 'relaxed') {
+      assert.ok(valuesOf('#name').includes(TYPED.name));
+      assert.ok(valuesOf('#delivery').includes('express'));
+    } else {
+      assert.ok(valuesOf('#name').every((v) => v === '' || v === '********'));
+    }
+    for (const sel of ['#password', '#card']) assert.ok(valuesOf(sel).every((v) => v === '' || v === '********'), `${sel} masked`);
+
+    const json = JSON.stringify(session);
+    const wire = Buffer.concat(sent.filter(Boolean).map((b) => execFileSync('zstd', ['-d', '-c', '-q'], { input: b })));
+    const secrets = [TYPED.password, TYPED.card, TYPED.card.replace(/ /g, ''), 'csrf-token-abc123'];
+    if (mode === 'strict') secrets.push(TYPED.name, TYPED.email, TYPED.notes, 'Blue mug', 'Jane Example');
+    for (const secret of secrets) {
+      assert.ok(!json.includes(secret), `"${secret}" is not in the stored session`);
+      assert.ok(!wire.includes(Buffer.from(secret)), `"${secret}" is not in any request`);
+    }
+
+    // Scrolls: the window (the document node) and the reviews box.
+    const docId = session.events.find((e) => e.type === 'FullSnapshot').nodes[0].id;
+    assert.ok(byType('Scroll').some((e) => e.target === docId && e.y > 0), 'window scroll');
+    const reviewsPath = await page.evaluate(livePathOf, '#reviews').catch(() => null);
+    assert.ok(byType('Scroll').some((e) => e.target !== docId && e.y === 80 &&
+      (reviewsPath === null || JSON.stringify(dom.pathOf(e.target)) === JSON.stringify(reviewsPath))), 'element scroll');
+    assert.ok(byType('Resize').some((e) => e.width === 1100 && e.height === 700));
+
+    // The page URL loses its query string (it holds the endpoint here).
+    for (const meta of byType('PageMeta')) assert.ok(!meta.url.includes('?'), meta.url);
+    // Coalescing: the toast was added and removed within one flush.
+    const adds = byType('Mutation').flatMap((m) => m.adds || []);
+    assert.ok(!adds.some((n) => (n.attrs || []).some(([k, v]) => k === 'class' && v === 'toast')), 'toast coalesced away');
+    // Sorting moved products without re-creating them: no product node is new.
+    const productIds = new Set(session.events.find((e) => e.type === 'FullSnapshot').nodes
+      .filter((n) => (n.attrs || []).some(([k, v]) => k === 'class' && v === 'product')).map((n) => n.id));
+    assert.equal(productIds.size, 4);
+    for (const id of productIds) assert.ok(dom.nodes.has(id), 'moved products keep their ids');
+
+    // One working JS-Wasm call per flush (plus a few small control calls).
+    assert.ok(stats.flushes > 0);
+    assert.ok(stats.wasmCalls <= stats.flushes * 4 + 4, `wasm calls ${stats.wasmCalls} for ${stats.flushes} flushes`);
+    await page.close();
+  });
+}

@@ -1,0 +1,42 @@
+// What the core's masking gate (recorder/src/masking_gate.cc) should have
+// made of a live value, per privacy mode, for the browser tests' oracle.
+// Kept deliberately literal: if the gate changes, these tests must be
+// revisited on purpose.
+
+export function maskToken(value) {
+  const n = [...value].length;
+  const len = n === 0 ? 0 : n <= 16 ? 8 : n <= 64 ? 32 : n <= 256 ? 128 : 256;
+  return '*'.repeat(len);
+}
+
+export function scrubUrl(url) {
+  for (const scheme of ['data:', 'javascript:', 'mailto:', 'tel:', 'blob:']) {
+    if (url.toLowerCase().startsWith(scheme)) return url.slice(0, scheme.length);
+  }
+  const cut = url.search(/[?#]/);
+  return cut < 0 ? url : url.slice(0, cut);
+}
+
+const CONTENT = ['title', 'alt', 'aria-label', 'aria-description', 'aria-valuetext', 'placeholder', 'label', 'summary', 'content'];
+const URLS = ['href', 'src', 'action', 'formaction', 'poster', 'cite', 'data', 'background', 'xlink:href', 'ping', 'longdesc'];
+
+// `neverRead` is true for the value attribute of fields the glue must not
+// read (password, hidden, payment, one-time codes).
+export function expectedAttr(name, live, mode, { neverRead = false } = {}) {
+  if (name.startsWith('on') && name.length > 2) return '';
+  if (name === 'srcdoc') return maskToken(live);
+  if (name === 'value') {
+    if (neverRead) return live === '' ? '' : '********';
+    return mode === 'relaxed' || live === '' ? live : '********';
+  }
+  if (URLS.includes(name)) return scrubUrl(live);
+  if ((CONTENT.includes(name) || name.startsWith('data-')) && mode === 'strict') return maskToken(live);
+  return live;
+}
+
+export function expectedText(live, mode, { css = false, comment = false } = {}) {
+  if (css) return live;
+  if (mode !== 'strict') return live;
+  if (!comment && /^[ \n\t\r\f]*$/.test(live)) return live;
+  return maskToken(live);
+}
