@@ -1,0 +1,44 @@
+// INPUT records for text fields, textareas, checkboxes, radios and selects.
+// Typing fires one event per key; the field is noted and its state read once
+// per throttle window. What may be read is privacy.fieldValue's decision.
+
+import { Listeners, Pending } from './listen.js';
+
+const INPUT_DELAY_MS = 100;
+const FIELDS = new Set(['input', 'textarea', 'select']);
+
+export class Input {
+  start(ctx) {
+    this.ctx = ctx;
+    this.on = new Listeners(ctx);
+    this.pending = new Pending(ctx, 'input', INPUT_DELAY_MS, (el) => this.write(el));
+    const note = (e) => {
+      const el = e.target;
+      if (el && FIELDS.has(el.localName)) this.pending.add(el);
+    };
+    this.on.on(ctx.doc, 'input', note);
+    this.on.on(ctx.doc, 'change', note);
+  }
+
+  write(el) {
+    const ctx = this.ctx;
+    if (!el.isConnected || (el.localName === 'input' && el.type === 'hidden')) return;
+    if (ctx.target(el) !== el) return;
+    const id = ctx.mirror.id(el);
+    const toggle = el.localName === 'input' && (el.type === 'checkbox' || el.type === 'radio');
+    ctx.writer.input(ctx.now(), id, ctx.privacy.fieldValue(el), toggle && el.checked);
+  }
+
+  drain() {
+    this.pending.drain();
+  }
+
+  stop() {
+    this.on.off();
+    this.pending.clear();
+  }
+
+  reset() {
+    this.pending.clear();
+  }
+}

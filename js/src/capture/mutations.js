@@ -1,0 +1,216 @@
+// DOM changes, coalesced per flush into one MUT_BEGIN..MUT_END group.
+//
+// The observer callback only notes nodes; nothing is read or serialized
+// until collect(), so a node added and removed between two flushes costs
+// nothing, and an attribute changed ten times is read once.
+//
+// The replayer applies a group as: removes (each detaches and forgets a
+// subtree), adds in order, then attribute and text changes. So:
+//  - REMOVE only nodes the replayer has, and not when a replayer-side
+//    ancestor is removed too (that REMOVE already covers them).
+//  - NODE records for each added subtree whose ancestors are not added too,
+//    in document order, so parent and prev always name nodes the replayer
+//    holds by then. A moved node is removed and re-added with the same id.
+//  - ATTR and TEXT only for nodes the replayer still has and that were not
+//    just re-serialized (their NODE already carries the current state).
+
+import { TreeWalk, prevId, serializesChildren } from './serialize.js';
+
+const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
+const PREFIXES = {
+  'http://www.w3.org/1999/xlink': 'xlink:',
+  'http://www.w3.org/XML/1998/namespace': 'xml:',
+  'http://www.w3.org/2000/xmlns/': 'xmlns:',
+};
+
+export class Mutations {
+  start(ctx) {
+    this.ctx = ctx;
+    this.clear();
+    ctx.mutations = this;
+    const win = ctx.win;
+    this.observer = new win.MutationObserver(ctx.guard('mutations', (r) => this.note(r)));
+    this.observer.observe(ctx.doc, {
+      childList: true,
+      attributes: true,
+      characterData: true,
+      subtree: true,
+    });
+    // A reveal toggle (type=password -> text) is only recognisable by its
+    // old value; a second observer asks for it on `type` alone.
+    this.types = new win.MutationObserver(ctx.guard('mutations', (r) => this.noteTypes(r)));
+    this.types.observe(ctx.doc, {
+      attributes: true,
+      attributeFilter: ['type'],
+      attributeOldValue: true,
+      subtree: true,
+    });
+  }
+
+  clear() {
+    this.added = new Set();
+    // node -> the parent it was first removed from in this window: its
+    // parent on the replayer's side.
+    this.removed = new Map();
+    this.attrs = new Map(); // element -> Map(localName -> namespace)
+    this.texts = new Set();
+  }
+
+  note(records) {
+    const mirror = this.ctx.mirror;
+    for (const r of records) {
+      if (r.type === 'childList') {
+        for (const n of r.removedNodes) {
+          if (this.removed.has(n)) continue;
+          if (this.added.has(n)) {
+            // Added in this window without a removal first: the replayer
+            // never had it here, so there is nothing to remove.
+            this.added.delete(n);
+          } else if (mirror.has(n)) {
+            this.removed.set(n, r.target);
+          }
+        }
+        for (const n of r.addedNodes) this.added.add(n);
+      } else if (r.type === 'attributes') {
+        if (!mirror.has(r.target)) continue;
+        let names = this.attrs.get(r.target);
+        if (names === undefined) this.attrs.set(r.target, (names = new Map()));
+        names.set(r.attributeName, r.attributeNamespace);
+      } else if (mirror.has(r.target)) {
+        this.texts.add(r.target);
+      }
+    }
+  }
+
+  noteTypes(records) {
+    for (const r of records) {
+      if (r.oldValue && r.oldValue.toLowerCase() === 'password' && r.target.localName === 'input') {
+        this.ctx.privacy.markSecret(r.target);
+      }
+    }
+  }
+
+  collect() {
+    this.noteTypes(this.types.takeRecords());
+    this.note(this.observer.takeRecords());
+    if (this.added.size + this.removed.size + this.attrs.size + this.texts.size === 0) return;
+    const ctx = this.ctx;
+    const t0 = ctx.perfNow();
+    try {
+      this.write();
+    } finally {
+      this.clear();
+      ctx.stats.serializeMs += ctx.perfNow() - t0;
+    }
+  }
+
+  write() {
+    const ctx = this.ctx;
+    const w = ctx.writer;
+    const mirror = ctx.mirror;
+    const removes = [];
+    for (const node of this.removed.keys()) {
+      if (this.replayerHas(node)) removes.push(mirror.id(node));
+    }
+    const adds = [];
+    for (const node of this.added) {
+      if (this.isAddRoot(node)) adds.push(node);
+    }
+    if (removes.length === 0 && adds.length === 0 && !this.hasChanges()) return;
+
+    w.settle();
+    const mark = w.mark();
+    try {
+      w.mutBegin(ctx.now());
+      for (const id of removes) w.remove(id);
+      adds.sort((a, b) => (a.compareDocumentPosition(b) & FOLLOWING ? -1 : 1));
+      const fresh = new Set();
+      for (const node of adds) {
+        const parent = mirror.id(node.parentNode);
+        new TreeWalk(ctx.serializer, node, parent, prevId(mirror, node), fresh).step();
+      }
+      for (const [el, names] of this.attrs) {
+        if (!this.stillHeld(el, fresh)) continue;
+        const id = mirror.id(el);
+        for (const [local, ns] of names) this.writeAttr(id, el, local, ns);
+      }
+      for (const node of this.texts) {
+        if (this.stillHeld(node, fresh)) w.text(mirror.id(node), ctx.privacy.textValue(node));
+      }
+      w.mutEnd();
+    } catch (e) {
+      w.rollback(mark);
+      throw e;
+    }
+  }
+
+  // Walks the replayer-side ancestry: the first parent a node was removed
+  // from this window, else its current parent (a node that moved would be
+  // in `removed`). Reaching the document through known, not-removed nodes
+  // means the replayer holds the node and no ancestor's REMOVE covers it.
+  replayerHas(node) {
+    const mirror = this.ctx.mirror;
+    let p = this.removed.get(node);
+    while (p) {
+      if (p === this.ctx.doc) return true;
+      if (!mirror.has(p) || this.removed.has(p)) return false;
+      p = p.parentNode;
+    }
+    return false;
+  }
+
+  // An added node is serialized as a root when it is in the document, its
+  // parent is a node whose children the replayer has, and no ancestor is
+  // serialized in this flush anyway.
+  isAddRoot(node) {
+    if (!node.isConnected) return false;
+    const parent = node.parentNode;
+    if (this.hasAddedAncestor(parent)) return false;
+    return this.ctx.mirror.has(parent) && serializesChildren(parent);
+  }
+
+  hasAddedAncestor(node) {
+    for (let a = node; a; a = a.parentNode) {
+      if (this.added.has(a)) return true;
+    }
+    return false;
+  }
+
+  hasChanges() {
+    for (const el of this.attrs.keys()) if (this.stillHeld(el, null)) return true;
+    for (const node of this.texts) if (this.stillHeld(node, null)) return true;
+    return false;
+  }
+
+  // Known, still in the document, and not just re-serialized.
+  stillHeld(node, fresh) {
+    return (fresh === null || !fresh.has(node)) && node.isConnected && this.ctx.mirror.has(node);
+  }
+
+  writeAttr(id, el, local, ns) {
+    const attr = ns ? el.getAttributeNodeNS(ns, local) : el.getAttributeNode(local);
+    if (attr === null) {
+      this.ctx.writer.attr(id, ns && PREFIXES[ns] ? PREFIXES[ns] + local : local, null);
+      return;
+    }
+    const value = attr.name === 'value' ? this.ctx.privacy.valueAttr(el, attr) : attr.value;
+    this.ctx.writer.attr(id, attr.name, value);
+  }
+
+  drain() {
+    this.collect();
+  }
+
+  stop() {
+    this.ctx.mutations = null;
+    this.observer.disconnect();
+    this.types.disconnect();
+    this.clear();
+  }
+
+  reset() {
+    this.observer.takeRecords();
+    this.types.takeRecords();
+    this.clear();
+  }
+}

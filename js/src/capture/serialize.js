@@ -1,0 +1,152 @@
+// NODE records for a subtree, shared by the full snapshot and by mutation
+// adds so both follow exactly the same privacy and shape rules.
+
+const NS = {
+  'http://www.w3.org/2000/svg': 1,
+  'http://www.w3.org/1998/Math/MathML': 2,
+};
+
+const ELEMENT = 1;
+const TEXT = 3;
+const CDATA = 4;
+const COMMENT = 8;
+const DOCUMENT = 9;
+const DOCTYPE = 10;
+
+// Whether the replayer gets this node's children. A <script>'s text is code,
+// never content worth reading; <template> children are inert and live in
+// .content anyway.
+export function serializesChildren(node) {
+  if (node.nodeType === DOCUMENT) return true;
+  if (node.nodeType !== ELEMENT) return false;
+  const tag = node.localName;
+  return tag !== 'script' && tag !== 'template';
+}
+
+// The id of the nearest previous sibling the replayer has, 0 if none.
+export function prevId(mirror, node) {
+  for (let s = node.previousSibling; s; s = s.previousSibling) {
+    const id = mirror.id(s);
+    if (id !== 0) return id;
+  }
+  return 0;
+}
+
+export class Serializer {
+  constructor(writer, mirror, privacy) {
+    this.writer = writer;
+    this.mirror = mirror;
+    this.privacy = privacy;
+    this.attrs = [];
+  }
+
+  // One NODE record. Returns its id, or 0 when the node is not serialized.
+  emit(node, parent, prev) {
+    const w = this.writer;
+    const type = node.nodeType;
+    switch (type) {
+      case ELEMENT: {
+        const id = this.mirror.assign(node);
+        const len = this.collectAttrs(node);
+        const ns = NS[node.namespaceURI] || 0;
+        w.node(id, parent, prev, ELEMENT, ns, 0, node.localName, '', this.attrs, len);
+        return id;
+      }
+      case TEXT:
+      case CDATA:
+      case COMMENT: {
+        const value = this.privacy.textValue(node);
+        const id = this.mirror.assign(node);
+        w.node(id, parent, prev, type, 0, this.privacy.flags, '', value, this.attrs, 0);
+        return id;
+      }
+      case DOCUMENT: {
+        const id = this.mirror.assign(node);
+        w.node(id, parent, prev, DOCUMENT, 0, 0, '', '', this.attrs, 0);
+        return id;
+      }
+      case DOCTYPE: {
+        const id = this.mirror.assign(node);
+        const a = this.attrs;
+        let len = 0;
+        if (node.publicId) { a[len++] = 'publicId'; a[len++] = node.publicId; }
+        if (node.systemId) { a[len++] = 'systemId'; a[len++] = node.systemId; }
+        w.node(id, parent, prev, DOCTYPE, 0, 0, node.name, '', a, len);
+        return id;
+      }
+      default:
+        return 0;
+    }
+  }
+
+  // Fills this.attrs with [name, value, ...]: the element's attributes as
+  // they are in the DOM. Only `value` needs care: on a field it may be
+  // something the privacy rules forbid reading. Live form state (what was
+  // typed) travels in INPUT records, never as attributes.
+  collectAttrs(el) {
+    const a = this.attrs;
+    const list = el.attributes;
+    let len = 0;
+    for (let k = 0; k < list.length; k++) {
+      const attr = list[k];
+      const name = attr.name;
+      a[len++] = name;
+      a[len++] = name === 'value' ? this.privacy.valueAttr(el, attr) : attr.value;
+    }
+    return len;
+  }
+}
+
+// A pre-order walk over a subtree, resumable: step() does at most `budget`
+// nodes, so a large snapshot can later be spread over several idle slices.
+export class TreeWalk {
+  constructor(serializer, root, parentId, prevId, visited) {
+    this.ser = serializer;
+    this.root = root;
+    this.node = root;
+    this.parent = parentId;
+    this.prev = prevId;
+    this.stack = [];
+    this.visited = visited || null;
+    this.done = false;
+  }
+
+  step(budget = Infinity) {
+    const ser = this.ser;
+    const root = this.root;
+    const stack = this.stack;
+    let node = this.node;
+    let parent = this.parent;
+    let prev = this.prev;
+    let n = 0;
+    while (n++ < budget) {
+      const id = ser.emit(node, parent, prev);
+      if (id !== 0) {
+        if (this.visited !== null) this.visited.add(node);
+        prev = id;
+        const child = serializesChildren(node) ? node.firstChild : null;
+        if (child !== null) {
+          stack.push(parent, prev);
+          parent = id;
+          prev = 0;
+          node = child;
+          continue;
+        }
+      }
+      while (node !== root && node.nextSibling === null) {
+        node = node.parentNode;
+        prev = stack.pop();
+        parent = stack.pop();
+      }
+      if (node === root) {
+        this.done = true;
+        break;
+      }
+      node = node.nextSibling;
+    }
+    this.node = node;
+    this.parent = parent;
+    this.prev = prev;
+    return this.done;
+  }
+}

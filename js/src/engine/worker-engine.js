@@ -1,0 +1,120 @@
+// Encoding in a module Worker. Records go over transferred (a copy: the main
+// thread keeps its bytes until the frame is back, in case the page unloads
+// first and they must be encoded here); frames come back transferred.
+// A main-thread core stays ready for that unload path and takes over if the
+// worker dies.
+
+import { InlineEngine } from './inline-engine.js';
+
+const READY_TIMEOUT_MS = 10000;
+
+export class WorkerEngine {
+  // Resolves once the worker has its own core; rejects (worker terminated)
+  // when it cannot be created: CSP, a cross-origin script URL, no module
+  // worker support.
+  static create(url, wasmModule, config, mainCore, win = globalThis) {
+    const worker = new win.Worker(url, { type: 'module' });
+    return new Promise((resolve, reject) => {
+      const fail = (why) => {
+        win.clearTimeout(timer);
+        worker.terminate();
+        reject(why instanceof Error ? why : new Error(String(why)));
+      };
+      const timer = win.setTimeout(() => fail(new Error('worker did not start in time')), READY_TIMEOUT_MS);
+      worker.onerror = (e) => {
+        e.preventDefault();
+        fail(new Error(e.message || 'worker failed to load'));
+      };
+      worker.onmessage = (e) => {
+        const m = e.data;
+        if (m.type === 'ready') {
+          win.clearTimeout(timer);
+          resolve(new WorkerEngine(worker, mainCore, win));
+        } else if (m.type === 'error') {
+          fail(new Error(m.message));
+        }
+      };
+      worker.postMessage({ type: 'init', module: wasmModule, config });
+    });
+  }
+
+  constructor(worker, mainCore, win) {
+    this.worker = worker;
+    this.inline = new InlineEngine(mainCore, win);
+    this.broken = null;
+    this.nextId = 1;
+    this.requests = new Map(); // id -> {resolve, reject}
+    this.workerCalls = 0;
+    this.workerMs = 0;
+    worker.onmessage = (e) => this.receive(e.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      this.die(new Error(e.message || 'worker error'));
+    };
+  }
+
+  get kind() {
+    return this.broken === null ? 'worker' : 'main';
+  }
+
+  get calls() {
+    return this.workerCalls + this.inline.calls;
+  }
+
+  get ms() {
+    return this.workerMs + this.inline.ms;
+  }
+
+  encode(seq, records) {
+    if (this.broken !== null) return this.inline.encode(seq, records);
+    const id = this.nextId++;
+    const copy = records.slice();
+    return new Promise((resolve, reject) => {
+      this.requests.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'encode', id, seq, buffer: copy.buffer, length: copy.length }, [copy.buffer]);
+    });
+  }
+
+  receive(m) {
+    const req = this.requests.get(m.id);
+    if (req === undefined) return;
+    this.requests.delete(m.id);
+    this.workerCalls += m.calls || 0;
+    this.workerMs += m.ms || 0;
+    if (m.type === 'frame') {
+      req.resolve(new Uint8Array(m.frame));
+    } else {
+      const e = new Error(m.message);
+      e.code = m.code;
+      req.reject(e);
+    }
+  }
+
+  // The requests in flight are failed; their owner still holds the records
+  // and re-encodes them through the inline engine.
+  die(error) {
+    if (this.broken !== null) return;
+    this.broken = error;
+    this.worker.terminate();
+    for (const req of this.requests.values()) req.reject(error);
+    this.requests.clear();
+  }
+
+  encodeSync(seq, records) {
+    return this.inline.encodeSync(seq, records);
+  }
+
+  drop(seq) {
+    this.inline.drop(seq);
+  }
+
+  close() {
+    if (this.broken === null) {
+      this.worker.postMessage({ type: 'close' });
+      this.broken = new Error('closed');
+    }
+    for (const req of this.requests.values()) req.resolve(null);
+    this.requests.clear();
+    this.inline.close();
+  }
+}

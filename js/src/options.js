@@ -1,0 +1,107 @@
+// start(options): one declarative table of what may be set, its default and
+// its check. Groups (privacy, consent) nest; a new option is a new row. An
+// unknown key throws, so a typo ("privacy: { mdoe }") cannot silently leave
+// the defaults in force, and privacy options this version does not implement
+// yet throw rather than appear to work.
+
+const KEY = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_RECORDS_BYTES = 8 << 20; // the core's own cap per flush
+
+const bool = (v) => (typeof v === 'boolean' ? null : 'must be true or false');
+
+const int = (min, max) => (v) =>
+  Number.isInteger(v) && v >= min && v <= max ? null : `must be an integer from ${min} to ${max}`;
+
+const oneOf = (...values) => (v) =>
+  values.includes(v) ? null : `must be one of ${values.map((x) => `'${x}'`).join(', ')}`;
+
+function httpUrl(v) {
+  if (typeof v !== 'string' || v === '') return 'must be a URL string';
+  let url;
+  try {
+    url = new URL(v, typeof location === 'object' ? location.href : undefined);
+  } catch (e) {
+    return `must be a valid URL (${e.message})`;
+  }
+  return url.protocol === 'http:' || url.protocol === 'https:' ? null : 'must be an http(s) URL';
+}
+
+const later = () => 'is not supported in this version';
+
+// Each row: { check(v) -> null | problem, default?, required?, group? }.
+export const SCHEMA = {
+  endpoint: { required: true, check: httpUrl },
+  siteKey: {
+    required: true,
+    check: (v) => (typeof v === 'string' && KEY.test(v) ? null : 'must be 1 to 64 characters of [A-Za-z0-9_-]'),
+  },
+  privacy: {
+    group: {
+      mode: { default: 'strict', check: oneOf('strict', 'balanced', 'relaxed') },
+      mask: { check: later },
+      unmask: { check: later },
+      block: { check: later },
+      allowQueryParams: { check: later },
+      excludePages: { check: later },
+    },
+  },
+  consent: {
+    group: {
+      required: { default: true, check: bool },
+      gpc: { default: true, check: bool },
+    },
+  },
+  flushIntervalMs: { default: 3000, check: int(100, 600000) },
+  maxRecordsBytes: { default: 256 * 1024, check: int(1024, MAX_RECORDS_BYTES) },
+  worker: { default: true, check: bool },
+  assetsUrl: { default: null, check: httpUrl },
+  debug: { default: false, check: bool },
+};
+
+function fail(path, problem, value) {
+  let shown;
+  try {
+    shown = JSON.stringify(value);
+  } catch (e) {
+    shown = String(value);
+  }
+  return new Error(`SessionRecorder.start: option "${path}" ${problem}${value === undefined ? '' : ` (got ${shown})`}`);
+}
+
+function resolveGroup(schema, given, prefix) {
+  if (given === undefined || given === null) given = {};
+  if (typeof given !== 'object' || Array.isArray(given)) {
+    throw fail(prefix.slice(0, -1) || 'options', 'must be an object', given);
+  }
+  for (const key of Object.keys(given)) {
+    if (!Object.prototype.hasOwnProperty.call(schema, key)) throw fail(prefix + key, 'is not a known option');
+  }
+  const out = {};
+  for (const [key, row] of Object.entries(schema)) {
+    const value = given[key];
+    if (row.group) {
+      out[key] = resolveGroup(row.group, value, `${prefix}${key}.`);
+    } else if (value === undefined) {
+      if (row.required) throw fail(prefix + key, 'is required');
+      if ('default' in row) out[key] = row.default;
+    } else {
+      const problem = row.check(value);
+      if (problem !== null) throw fail(prefix + key, problem, value);
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+// Returns a complete, frozen-shape options object or throws an Error naming
+// the first bad option. defaultAssetsUrl: where the running script lives.
+export function resolveOptions(given, defaultAssetsUrl) {
+  const o = resolveGroup(SCHEMA, given, '');
+  o.endpoint = o.endpoint.replace(/\/+$/, '');
+  o.batchUrl = `${o.endpoint}/v1/batch`;
+  let assets = o.assetsUrl || defaultAssetsUrl;
+  if (!assets) throw fail('assetsUrl', 'is required when the script location is unknown');
+  if (!assets.endsWith('/')) assets += '/';
+  o.assetsUrl = assets;
+  return o;
+}

@@ -1,0 +1,144 @@
+// What the glue may read. The core applies the final masking gate and PII
+// detection to every string it receives; the rules here are stricter and come
+// first: a value the glue never reads can never leak, whatever happens later.
+//
+// The pure functions at the top decide; the Privacy class feeds them from the
+// DOM without touching the protected property when the answer is "mask".
+
+import { MASKED, LengthClass, masked, NodeFlag } from './records.js';
+
+export const PrivacyMode = Object.freeze({ strict: 0, balanced: 1, relaxed: 2 });
+
+const SECRET_AUTOCOMPLETE = new Set(['one-time-code', 'new-password', 'current-password']);
+
+// autocomplete is a space-separated token list ("section-x billing cc-number").
+export function isSecretAutocomplete(autocomplete) {
+  if (!autocomplete) return false;
+  for (const token of autocomplete.toLowerCase().split(/\s+/)) {
+    if (token.startsWith('cc-') || SECRET_AUTOCOMPLETE.has(token)) return true;
+  }
+  return false;
+}
+
+// Fields whose value is never read, in any mode.
+export function isSecretField(type, autocomplete) {
+  const t = (type || '').toLowerCase();
+  return t === 'password' || t === 'hidden' || isSecretAutocomplete(autocomplete);
+}
+
+// 'read' or 'mask' for a form field's value.
+export function valuePolicy(mode, secret) {
+  return mode === PrivacyMode.relaxed && !secret ? 'read' : 'mask';
+}
+
+// 'read' or 'mask' for the data of a text or comment node.
+// context: 'style' (CSS), 'field' (the value of a textarea), 'comment',
+// 'text'. Whitespace-only text carries layout, not content.
+export function textPolicy(mode, context, secret, whitespaceOnly) {
+  if (context === 'style') return 'read';
+  if (context === 'field') return valuePolicy(mode, secret);
+  if (secret) return 'mask';
+  if (mode !== PrivacyMode.strict) return 'read';
+  return context === 'text' && whitespaceOnly ? 'read' : 'mask';
+}
+
+// Inputs whose value attribute is a visible label, not something typed.
+const BUTTON_TYPES = new Set(['submit', 'button', 'reset', 'image']);
+// Whitespace-only text keeps inline layout intact in strict mode. Finding
+// out means reading the text, so only short nodes are probed; the set of
+// characters is the core's (masking_gate.cc).
+const WHITESPACE_PROBE_MAX = 1024;
+const WHITESPACE = /^[ \n\t\r\f]*$/;
+
+export class Privacy {
+  constructor(mode) {
+    this.mode = mode;
+    // Once secret, always secret: a "show password" toggle that turns the
+    // field into type=text must not start revealing it.
+    this.secret = new WeakSet();
+  }
+
+  markSecret(el) {
+    this.secret.add(el);
+  }
+
+  // el: an input, textarea or select.
+  isSecret(el) {
+    if (this.secret.has(el)) return true;
+    const type = el.localName === 'input' ? el.type : '';
+    if (isSecretField(type, el.getAttribute('autocomplete'))) {
+      this.secret.add(el);
+      return true;
+    }
+    return false;
+  }
+
+  // The current value of a field (a select's value is its selected
+  // option's value), for INPUT records.
+  fieldValue(el) {
+    const tag = el.localName;
+    if (tag === 'input' && (el.type === 'checkbox' || el.type === 'radio')) return '';
+    const secret = this.isSecret(el);
+    if (valuePolicy(this.mode, secret) === 'read') return el.value;
+    // Masked values get one fixed token whatever their length, as the core
+    // does. textLength tells an empty textarea without handing over its
+    // text; an input offers nothing like it, so it is always "short".
+    if (!secret && tag === 'textarea' && el.textLength === 0) return MASKED[LengthClass.EMPTY];
+    return MASKED[LengthClass.SHORT];
+  }
+
+  // The value attribute of an element. attr is the Attr node: its value is
+  // only touched when the rules allow reading it.
+  valueAttr(el, attr) {
+    const tag = el.localName;
+    if (tag === 'input') {
+      if (this.isSecret(el)) return MASKED[LengthClass.SHORT];
+      if (BUTTON_TYPES.has(el.type)) {
+        return this.mode === PrivacyMode.strict ? MASKED[LengthClass.SHORT] : attr.value;
+      }
+      return valuePolicy(this.mode, false) === 'read' ? attr.value : MASKED[LengthClass.SHORT];
+    }
+    if (tag === 'option' || tag === 'textarea' || tag === 'select') {
+      const field = this.fieldOf(el);
+      if (field && this.isSecret(field)) return MASKED[LengthClass.SHORT];
+    }
+    return attr.value;
+  }
+
+  // The field (textarea or select) whose value a node's text is part of.
+  fieldOf(node) {
+    for (let n = node, depth = 0; n && depth < 3; n = n.parentNode, depth++) {
+      const tag = n.localName;
+      if (tag === 'textarea' || tag === 'select') return n;
+    }
+    return null;
+  }
+
+  // Text and comment data. Returns the value; sets this.flags for the NODE.
+  textValue(node) {
+    this.flags = 0;
+    const parent = node.parentNode;
+    const ptag = parent && parent.localName;
+    let context = 'text';
+    let secret = false;
+    if (node.nodeType === 8) {
+      context = 'comment';
+    } else if (ptag === 'style') {
+      this.flags = NodeFlag.STYLE_TEXT;
+      context = 'style';
+    } else if (ptag === 'textarea') {
+      context = 'field';
+      secret = this.isSecret(parent);
+    } else if (ptag === 'option' || ptag === 'optgroup') {
+      const select = this.fieldOf(parent);
+      secret = select !== null && this.isSecret(select);
+    }
+    let whitespaceOnly = false;
+    if (this.mode === PrivacyMode.strict && context === 'text' && !secret) {
+      whitespaceOnly = node.length <= WHITESPACE_PROBE_MAX && WHITESPACE.test(node.data);
+    }
+    return textPolicy(this.mode, context, secret, whitespaceOnly) === 'read'
+      ? node.data
+      : masked(node.length);
+  }
+}

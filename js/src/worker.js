@@ -1,0 +1,45 @@
+// The module Worker: one core Session, fed one records buffer per message.
+// './recorder-core.mjs' stays an external import, resolved next to this file
+// at run time. The .wasm arrives already compiled from the page.
+
+import createRecorderCore from './recorder-core.mjs';
+import { CoreSession, instantiateCore } from './engine/core.js';
+
+let core = null;
+
+async function init(m) {
+  try {
+    const M = await instantiateCore(createRecorderCore, m.module);
+    core = new CoreSession(M, m.config);
+    self.postMessage({ type: 'ready' });
+  } catch (e) {
+    self.postMessage({ type: 'error', message: e && e.message ? e.message : String(e) });
+  }
+}
+
+function encode(m) {
+  const calls = core.calls;
+  const t0 = performance.now();
+  try {
+    const frame = core.encode(new Uint8Array(m.buffer, 0, m.length));
+    const ms = performance.now() - t0;
+    self.postMessage({ type: 'frame', id: m.id, frame: frame.buffer, calls: core.calls - calls, ms },
+      [frame.buffer]);
+  } catch (e) {
+    self.postMessage({ type: 'failed', id: m.id, message: e.message, code: e.code,
+      calls: core.calls - calls, ms: performance.now() - t0 });
+  }
+}
+
+self.onmessage = (e) => {
+  const m = e.data;
+  if (m.type === 'init') {
+    init(m);
+  } else if (m.type === 'encode') {
+    encode(m);
+  } else if (m.type === 'close') {
+    if (core !== null) core.close();
+    core = null;
+    self.close();
+  }
+};
