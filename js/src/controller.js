@@ -18,7 +18,8 @@ const IDLE_STATS = {
 };
 
 export class Controller {
-  // env: { win, doc, defaultAssetsUrl, loadEngine?, fetch? } (tests inject)
+  // env: { win, doc, defaultAssetsUrl } and, for tests, { Recording,
+  // loadEngine, fetch } to replace the real ones.
   constructor(env) {
     this.env = env;
     this.reporter = new Reporter();
@@ -50,7 +51,8 @@ export class Controller {
     // so its seq numbers and node ids start clean.
     if (this.sessionId === null) this.sessionId = randomId();
     const env = this.env;
-    this.recording = new Recording(this.options, {
+    const Impl = env.Recording || Recording;
+    this.recording = new Impl(this.options, {
       win: env.win,
       doc: env.doc,
       reporter: this.reporter,

@@ -44,11 +44,29 @@ export function textPolicy(mode, context, secret, whitespaceOnly) {
 
 // Inputs whose value attribute is a visible label, not something typed.
 const BUTTON_TYPES = new Set(['submit', 'button', 'reset', 'image']);
-// Whitespace-only text keeps inline layout intact in strict mode. Finding
-// out means reading the text, so only short nodes are probed; the set of
-// characters is the core's (masking_gate.cc).
-const WHITESPACE_PROBE_MAX = 1024;
-const WHITESPACE = /^[ \n\t\r\f]*$/;
+
+// The core's whitespace (masking_gate.cc): space, \n, \t, \r, \f.
+function isSpace(c) {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
+}
+
+// Whether a text node holds only whitespace, which carries layout and no
+// content, so strict mode may send it as is. Reads the data in growing
+// slices (1, 1, 2, 4, ... characters) and stops at the first other
+// character: of a node with content, at most its leading whitespace and as
+// many characters again are ever read, usually a single character.
+export function isWhitespaceOnly(node) {
+  const n = node.length;
+  let k = 0;
+  while (k < n) {
+    const chunk = node.substringData(k, Math.max(1, k));
+    for (let i = 0; i < chunk.length; i++) {
+      if (!isSpace(chunk.charCodeAt(i))) return false;
+    }
+    k += chunk.length;
+  }
+  return true;
+}
 
 export class Privacy {
   constructor(mode) {
@@ -135,7 +153,7 @@ export class Privacy {
     }
     let whitespaceOnly = false;
     if (this.mode === PrivacyMode.strict && context === 'text' && !secret) {
-      whitespaceOnly = node.length <= WHITESPACE_PROBE_MAX && WHITESPACE.test(node.data);
+      whitespaceOnly = isWhitespaceOnly(node);
     }
     return textPolicy(this.mode, context, secret, whitespaceOnly) === 'read'
       ? node.data

@@ -71,9 +71,12 @@ export class Uploader {
     }
   }
 
+  // One request at a time, always the lowest seq; a head waiting for its
+  // backoff holds the others back.
   pump() {
+    if (this.queue.some((b) => b.inflight > 0)) return;
     const head = this.queue[0];
-    if (head !== undefined && head.inflight === 0 && head.timer === 0) this.send(head, false);
+    if (head !== undefined && head.timer === 0) this.send(head, false);
   }
 
   send(batch, unloading) {

@@ -1,0 +1,102 @@
+// Consent as a state: nothing starts before it, GPC wins over it, withdrawing
+// it discards everything, and a new grant starts a new page view.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Controller } from '../../js/src/controller.js';
+import { randomId } from '../../js/src/ids.js';
+
+function setup({ gpc } = {}) {
+  const log = [];
+  class FakeRecording {
+    constructor(options, env) {
+      this.options = options;
+      this.env = env;
+      log.push(['new', env.sessionId, env.pageViewId]);
+    }
+    start() { log.push(['start']); return Promise.resolve(); }
+    stop() { log.push(['stop']); return Promise.resolve({ batches: 1, bytes: 9 }); }
+    discard(reason) { log.push(['discard', reason]); }
+    flush() { return Promise.resolve({ batches: 1, bytes: 9 }); }
+    stats() { return { sessionId: this.env.sessionId, pageViewId: this.env.pageViewId }; }
+  }
+  const win = { navigator: gpc === undefined ? {} : { globalPrivacyControl: gpc } };
+  const c = new Controller({ win, doc: null, defaultAssetsUrl: 'https://cdn.test/', Recording: FakeRecording });
+  return { c, log };
+}
+
+const OPTIONS = { endpoint: 'https://c.test', siteKey: 'demo' };
+
+test('nothing starts before consent; consent(true) starts it', async () => {
+  const { c, log } = setup();
+  await c.start(OPTIONS);
+  assert.deepEqual(log, []);
+  assert.equal(c.stats().state, 'idle');
+  assert.equal(c.stats().sessionId, null);
+  await c.consent(true);
+  assert.deepEqual(log.map((e) => e[0]), ['new', 'start']);
+  await c.consent(true); // the same answer again changes nothing
+  assert.equal(log.length, 2);
+});
+
+test('consent given before start() is remembered', async () => {
+  const { c, log } = setup();
+  await c.consent(true);
+  assert.deepEqual(log, []);
+  await c.start(OPTIONS);
+  assert.deepEqual(log.map((e) => e[0]), ['new', 'start']);
+});
+
+test('consent.required false records at once', async () => {
+  const { c, log } = setup();
+  await c.start({ ...OPTIONS, consent: { required: false } });
+  assert.deepEqual(log.map((e) => e[0]), ['new', 'start']);
+});
+
+test('Global Privacy Control wins over consent, unless gpc is off', async () => {
+  const on = setup({ gpc: true });
+  await on.c.start({ ...OPTIONS, consent: { required: false } });
+  await on.c.consent(true);
+  assert.deepEqual(on.log, []);
+  const off = setup({ gpc: true });
+  await off.c.start({ ...OPTIONS, consent: { gpc: false } });
+  await off.c.consent(true);
+  assert.deepEqual(off.log.map((e) => e[0]), ['new', 'start']);
+});
+
+test('withdrawing discards; granting again starts a new page view of the same session', async () => {
+  const { c, log } = setup();
+  await c.start(OPTIONS);
+  await c.consent(true);
+  await c.consent(false);
+  assert.deepEqual(log[2], ['discard', 'consent withdrawn']);
+  await c.consent(true);
+  const [first, second] = log.filter((e) => e[0] === 'new');
+  assert.equal(first[1], second[1], 'same session id');
+  assert.notEqual(first[2], second[2], 'new page view id');
+});
+
+test('consent() takes only booleans; start() only once until stop()', async () => {
+  const { c, log } = setup();
+  assert.throws(() => c.consent('yes'), /expects true or false/);
+  await c.start({ ...OPTIONS, consent: { required: false } });
+  assert.throws(() => c.start(OPTIONS), /already started/);
+  await c.stop();
+  assert.deepEqual(log.map((e) => e[0]), ['new', 'start', 'stop']);
+  await c.start({ ...OPTIONS, consent: { required: false } });
+  assert.equal(log.filter((e) => e[0] === 'new').length, 2);
+});
+
+test('flush() without a recording resolves to nothing sent', async () => {
+  const { c } = setup();
+  assert.deepEqual(await c.flush(), { batches: 0, bytes: 0 });
+});
+
+test('ids: 22 characters of base64url, random', () => {
+  const seen = new Set();
+  for (let k = 0; k < 200; k++) {
+    const id = randomId();
+    assert.match(id, /^[A-Za-z0-9_-]{22}$/);
+    seen.add(id);
+  }
+  assert.equal(seen.size, 200);
+});

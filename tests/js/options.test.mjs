@@ -1,0 +1,71 @@
+// start() options: defaults, the derived batch URL, and one clear error per
+// bad option, naming it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveOptions } from '../../js/src/options.js';
+
+const ASSETS = 'https://cdn.test/rec/';
+const base = { endpoint: 'https://collector.test/', siteKey: 'demo_site-1' };
+
+test('defaults are the privacy-safe ones', () => {
+  const o = resolveOptions(base, ASSETS);
+  assert.deepEqual(o, {
+    endpoint: 'https://collector.test',
+    siteKey: 'demo_site-1',
+    privacy: { mode: 'strict' },
+    consent: { required: true, gpc: true },
+    flushIntervalMs: 3000,
+    maxRecordsBytes: 256 * 1024,
+    worker: true,
+    assetsUrl: ASSETS,
+    debug: false,
+    batchUrl: 'https://collector.test/v1/batch',
+  });
+});
+
+test('given values are kept; assetsUrl becomes a folder', () => {
+  const o = resolveOptions({ ...base, privacy: { mode: 'relaxed' }, consent: { required: false },
+    flushIntervalMs: 500, maxRecordsBytes: 4096, worker: false, assetsUrl: 'https://a.test/x', debug: true }, null);
+  assert.equal(o.privacy.mode, 'relaxed');
+  assert.deepEqual(o.consent, { required: false, gpc: true });
+  assert.equal(o.flushIntervalMs, 500);
+  assert.equal(o.maxRecordsBytes, 4096);
+  assert.equal(o.worker, false);
+  assert.equal(o.assetsUrl, 'https://a.test/x/');
+  assert.equal(o.debug, true);
+});
+
+test('each bad option throws an Error naming it', () => {
+  const table = [
+    [undefined, /"endpoint" is required/],
+    ['https://c.test', /"options" must be an object/],
+    [{ siteKey: 'k' }, /"endpoint" is required/],
+    [{ endpoint: 'https://c.test' }, /"siteKey" is required/],
+    [{ ...base, endpoint: 'ftp://c.test' }, /"endpoint" must be an http\(s\) URL/],
+    [{ ...base, endpoint: 42 }, /"endpoint" must be a URL string \(got 42\)/],
+    [{ ...base, siteKey: 'has space' }, /"siteKey" must be 1 to 64 characters/],
+    [{ ...base, siteKey: 'x'.repeat(65) }, /"siteKey"/],
+    [{ ...base, privacy: { mode: 'loose' } }, /"privacy.mode" must be one of 'strict', 'balanced', 'relaxed' \(got "loose"\)/],
+    [{ ...base, privacy: { mdoe: 'strict' } }, /"privacy.mdoe" is not a known option/],
+    [{ ...base, privacy: 'strict' }, /"privacy" must be an object/],
+    [{ ...base, privacy: { block: ['.secret'] } }, /"privacy.block" is not supported in this version/],
+    [{ ...base, privacy: { mask: '.x' } }, /"privacy.mask" is not supported/],
+    [{ ...base, consent: { required: 'yes' } }, /"consent.required" must be true or false/],
+    [{ ...base, consent: { gpc: 0 } }, /"consent.gpc" must be true or false/],
+    [{ ...base, flushIntervalMs: 0 }, /"flushIntervalMs" must be an integer from 100 to 600000/],
+    [{ ...base, flushIntervalMs: 1.5 }, /"flushIntervalMs"/],
+    [{ ...base, maxRecordsBytes: 9 << 20 }, /"maxRecordsBytes" must be an integer from 1024 to 8388608/],
+    [{ ...base, worker: 'no' }, /"worker" must be true or false/],
+    [{ ...base, debug: 1 }, /"debug"/],
+    [{ ...base, assetsUrl: 'javascript:alert(1)' }, /"assetsUrl" must be an http\(s\) URL/],
+    [{ ...base, flushInterval: 100 }, /"flushInterval" is not a known option/],
+  ];
+  for (const [given, pattern] of table) {
+    assert.throws(() => resolveOptions(given, ASSETS), (e) => e instanceof Error && pattern.test(e.message),
+      `${JSON.stringify(given)} should fail with ${pattern}`);
+  }
+});
+
+test('without a known script location, assetsUrl is required', () => {
+  assert.throws(() => resolveOptions(base, null), /"assetsUrl" is required when the script location is unknown/);
+});

@@ -1,0 +1,226 @@
+// The glue's never-read rules, as tables, and the Privacy class against fake
+// fields whose protected properties throw when touched.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PrivacyMode, isSecretAutocomplete, isSecretField, valuePolicy, textPolicy, Privacy,
+  isWhitespaceOnly } from '../../js/src/privacy.js';
+import { MASKED, NodeFlag } from '../../js/src/records.js';
+
+const { strict, balanced, relaxed } = PrivacyMode;
+
+test('privacy mode numbers are the core\'s PrivacyMode', () => {
+  assert.deepEqual(PrivacyMode, { strict: 0, balanced: 1, relaxed: 2 });
+});
+
+test('secret fields: password, hidden and sensitive autocomplete tokens', () => {
+  const table = [
+    ['password', null, true],
+    ['PASSWORD', null, true],
+    ['hidden', null, true],
+    ['text', 'cc-number', true],
+    ['text', 'billing cc-exp-month', true],
+    ['tel', 'section-pay CC-CSC', true],
+    ['text', 'one-time-code', true],
+    ['text', 'new-password', true],
+    ['text', 'current-password', true],
+    ['text', 'username', false],
+    ['email', 'email', false],
+    ['text', 'occ-number', false],
+    ['text', '', false],
+    ['', null, false],
+  ];
+  for (const [type, ac, secret] of table) {
+    assert.equal(isSecretField(type, ac), secret, `${type} autocomplete=${ac}`);
+  }
+  assert.equal(isSecretAutocomplete(null), false);
+});
+
+test('value policy: only relaxed reads, and never a secret', () => {
+  const table = [
+    [strict, false, 'mask'], [strict, true, 'mask'],
+    [balanced, false, 'mask'], [balanced, true, 'mask'],
+    [relaxed, false, 'read'], [relaxed, true, 'mask'],
+  ];
+  for (const [mode, secret, want] of table) assert.equal(valuePolicy(mode, secret), want, `${mode} ${secret}`);
+});
+
+test('text policy table', () => {
+  // [mode, context, secret, whitespaceOnly, expected]
+  const table = [
+    [strict, 'text', false, false, 'mask'],
+    [strict, 'text', false, true, 'read'],
+    [strict, 'comment', false, true, 'mask'],
+    [strict, 'style', false, false, 'read'],
+    [strict, 'field', false, false, 'mask'],
+    [balanced, 'text', false, false, 'read'],
+    [balanced, 'comment', false, false, 'read'],
+    [balanced, 'field', false, false, 'mask'],
+    [balanced, 'text', true, false, 'mask'],
+    [relaxed, 'text', false, false, 'read'],
+    [relaxed, 'field', false, false, 'read'],
+    [relaxed, 'field', true, false, 'mask'],
+    [relaxed, 'text', true, true, 'mask'],
+  ];
+  for (const [mode, ctx, secret, ws, want] of table) {
+    assert.equal(textPolicy(mode, ctx, secret, ws), want, `${mode} ${ctx} secret=${secret} ws=${ws}`);
+  }
+});
+
+// A fake form field: reading .value throws unless allowed.
+function field(tag, { type = 'text', autocomplete = null, value = 'typed secret', textLength } = {}) {
+  const el = {
+    localName: tag,
+    type: tag === 'select' ? 'select-one' : tag === 'textarea' ? 'textarea' : type,
+    allowRead: false,
+    reads: 0,
+    getAttribute: (name) => (name === 'autocomplete' ? autocomplete : null),
+    textLength: textLength ?? value.length,
+    parentNode: null,
+  };
+  Object.defineProperty(el, 'value', {
+    get() {
+      el.reads++;
+      if (!el.allowRead) throw new Error(`value of ${tag}[type=${type}] read`);
+      return value;
+    },
+  });
+  return el;
+}
+
+function attrNode(value) {
+  const a = { name: 'value', reads: 0 };
+  Object.defineProperty(a, 'value', { get() { a.reads++; return value; } });
+  return a;
+}
+
+test('fieldValue never reads what it masks', () => {
+  for (const mode of [strict, balanced, relaxed]) {
+    const p = new Privacy(mode);
+    for (const [tag, opts] of [
+      ['input', { type: 'password' }],
+      ['input', { type: 'hidden' }],
+      ['input', { autocomplete: 'cc-number' }],
+      ['input', { autocomplete: 'one-time-code' }],
+      ['textarea', { autocomplete: 'new-password' }],
+      ['select', { autocomplete: 'cc-exp-month' }],
+    ]) {
+      const el = field(tag, opts);
+      assert.equal(p.fieldValue(el), MASKED[1], `${mode} ${tag} ${JSON.stringify(opts)}`);
+      assert.equal(el.reads, 0);
+    }
+    const plain = field('input');
+    plain.allowRead = true;
+    assert.deepEqual(p.fieldValue(plain), mode === relaxed ? 'typed secret' : MASKED[1]);
+    assert.equal(plain.reads, mode === relaxed ? 1 : 0);
+  }
+});
+
+test('an empty textarea is masked as empty, from textLength alone', () => {
+  const p = new Privacy(strict);
+  assert.equal(p.fieldValue(field('textarea', { value: '', textLength: 0 })), MASKED[0]);
+  assert.equal(p.fieldValue(field('textarea', { textLength: 5 })), MASKED[1]);
+});
+
+test('checkboxes and radios carry no value string', () => {
+  const p = new Privacy(relaxed);
+  assert.equal(p.fieldValue(field('input', { type: 'checkbox' })), '');
+  assert.equal(p.fieldValue(field('input', { type: 'radio' })), '');
+});
+
+test('once secret, always secret: a reveal toggle keeps the field masked', () => {
+  const p = new Privacy(relaxed);
+  const el = field('input', { type: 'password' });
+  assert.equal(p.isSecret(el), true);
+  Object.defineProperty(el, 'type', { value: 'text' });
+  assert.equal(p.fieldValue(el), MASKED[1]);
+  assert.equal(el.reads, 0);
+  const toggled = field('input');
+  p.markSecret(toggled); // what the type observer does on oldValue=password
+  assert.equal(p.fieldValue(toggled), MASKED[1]);
+});
+
+test('value attributes: secrets never read, masked unless relaxed, button labels are text', () => {
+  const table = [
+    // [mode, type, autocomplete, expected ('read' = the attribute's value)]
+    [relaxed, 'hidden', null, MASKED[1]],
+    [relaxed, 'password', null, MASKED[1]],
+    [relaxed, 'text', 'cc-csc', MASKED[1]],
+    [relaxed, 'text', null, 'read'],
+    [balanced, 'text', null, MASKED[1]],
+    [strict, 'text', null, MASKED[1]],
+    [balanced, 'submit', null, 'read'],
+    [strict, 'submit', null, MASKED[1]],
+  ];
+  for (const [mode, type, ac, want] of table) {
+    const p = new Privacy(mode);
+    const attr = attrNode('v');
+    const got = p.valueAttr(field('input', { type, autocomplete: ac }), attr);
+    assert.deepEqual(got, want === 'read' ? 'v' : want, `${mode} ${type} ${ac}`);
+    assert.equal(attr.reads, want === 'read' ? 1 : 0, `${mode} ${type} ${ac} reads`);
+  }
+  // An option of a payment select: its value is part of the secret.
+  const p = new Privacy(relaxed);
+  const select = field('select', { autocomplete: 'cc-exp-month' });
+  const option = { localName: 'option', parentNode: select };
+  const attr = attrNode('01');
+  assert.equal(p.valueAttr(option, attr), MASKED[1]);
+  assert.equal(attr.reads, 0);
+});
+
+// A fake text node whose data is only reachable through substringData,
+// counting every character handed out.
+function textNode(data, parent) {
+  const node = {
+    nodeType: 3,
+    length: data.length,
+    parentNode: parent,
+    served: 0,
+    substringData(offset, count) {
+      const s = data.substr(offset, count);
+      node.served += s.length;
+      return s;
+    },
+  };
+  Object.defineProperty(node, 'data', { get() { node.served += data.length; return data; } });
+  return node;
+}
+
+test('whitespace probe reads at most the leading whitespace and as much again', () => {
+  const content = textNode('Jane Example', null);
+  assert.equal(isWhitespaceOnly(content), false);
+  assert.equal(content.served, 1);
+  const indented = textNode('\n    Jane Example', null);
+  assert.equal(isWhitespaceOnly(indented), false);
+  assert.ok(indented.served <= 2 * 5 + 1, `served ${indented.served}`);
+  const ws = textNode(' \n\t\r\f  ', null);
+  assert.equal(isWhitespaceOnly(ws), true);
+  assert.equal(isWhitespaceOnly(textNode('\u00a0', null)), false); // not the core's whitespace
+  assert.equal(isWhitespaceOnly(textNode('', null)), true);
+});
+
+test('textValue per mode and context', () => {
+  const div = { localName: 'div' };
+  const style = { localName: 'style' };
+  const strictP = new Privacy(strict);
+  const t = textNode('Blue mug', div);
+  assert.equal(strictP.textValue(t), MASKED[1]);
+  assert.equal(t.served, 1);
+  assert.equal(strictP.textValue(textNode('\n  ', div)), '\n  ');
+  assert.equal(strictP.textValue(textNode('.a{color:red}', style)), '.a{color:red}');
+  assert.equal(strictP.flags, NodeFlag.STYLE_TEXT);
+  const comment = textNode('a comment of some length', div);
+  comment.nodeType = 8;
+  assert.equal(strictP.textValue(comment), MASKED[2]);
+  assert.equal(comment.served, 0);
+  assert.equal(new Privacy(balanced).textValue(textNode('Blue mug', div)), 'Blue mug');
+  // A textarea's text is its default value: an input value, not text.
+  const area = field('textarea');
+  assert.equal(new Privacy(balanced).textValue(textNode('draft', area)), MASKED[1]);
+  assert.equal(new Privacy(relaxed).textValue(textNode('draft', area)), 'draft');
+  // Options of a payment select are masked in every mode.
+  const select = field('select', { autocomplete: 'cc-exp-year' });
+  const option = { localName: 'option', parentNode: select };
+  const year = textNode('2031', option);
+  assert.equal(new Privacy(relaxed).textValue(year), MASKED[1]);
+  assert.equal(year.served, 0);
+});
