@@ -1,0 +1,335 @@
+// ingest.cc: see ingest.h. Every message here is one line without a trailing
+// period; server.cc prefixes it with "<code> batch rejected: ".
+#include "ingest.h"
+
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "flatbuffers/flatbuffers.h"
+
+namespace collector {
+namespace {
+
+using recorder::Status;
+using rec::wire::Batch;
+
+std::string Num(uint64_t v) { return std::to_string(v); }
+
+// --- layer 1: transport --------------------------------------------------
+
+struct DCtxDeleter {
+  void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
+};
+
+// The decoder's window is what it allocates up front, before producing any
+// output, so it must be capped too: otherwise a 20-byte header asking for a
+// 2 GiB window costs 2 GiB. A window never needs to exceed the content, but
+// compressors that did not know the size in advance pick up to 8 MiB
+// (windowLog 23, zstd levels <= 19), so allow at least that.
+int WindowLogMaxFor(size_t max_batch_bytes) {
+  int log = 10;  // ZSTD_WINDOWLOG_ABSOLUTEMIN
+  while (log < 27 && (size_t{1} << log) < max_batch_bytes) ++log;
+  return std::max(log, 23);
+}
+
+Status ZstdError(size_t code, unsigned long long declared) {
+  const ZSTD_ErrorCode e = ZSTD_getErrorCode(code);
+  if (e == ZSTD_error_frameParameter_windowTooLarge) {
+    return Status::TooLarge("zstd frame asks for a decoding window over the limit");
+  }
+  // zstd sizes its buffer by the declared content size, so a frame that
+  // holds more than it declares (a bomb with a small, false header) fails
+  // here rather than at our cap.
+  if (e == ZSTD_error_dstSize_tooSmall && declared != ZSTD_CONTENTSIZE_UNKNOWN &&
+      declared != ZSTD_CONTENTSIZE_ERROR) {
+    return Status::TooLarge("zstd frame holds more than the " + Num(declared) +
+                            " bytes it declares");
+  }
+  return Status::Malformed(std::string("zstd frame is corrupt: ") + ZSTD_getErrorName(code));
+}
+
+Status Decompress(const uint8_t* body, size_t n, const IngestLimits& limits,
+                  std::vector<uint8_t>* out) {
+  if (n == 0) return Status::Malformed("empty body");
+  if (n > limits.max_body_bytes) {
+    return Status::TooLarge("body is " + Num(n) + " bytes, over the " +
+                            Num(limits.max_body_bytes) + " byte limit");
+  }
+  // Only a real frame: skippable frames and legacy formats would let a body
+  // pass that holds no batch, or more than one.
+  if (n < 4) return Status::Malformed("body is not a zstd frame");
+  const uint32_t magic = uint32_t{body[0]} | uint32_t{body[1]} << 8 |
+                         uint32_t{body[2]} << 16 | uint32_t{body[3]} << 24;
+  if (magic != ZSTD_MAGICNUMBER) return Status::Malformed("body is not a zstd frame");
+
+  // An honest frame that declares too much is refused before any work. A
+  // frame whose header is cut short reports ERROR here; the stream below
+  // then says "truncated", which is the more useful message.
+  const unsigned long long declared = ZSTD_getFrameContentSize(body, n);
+  if (declared != ZSTD_CONTENTSIZE_ERROR && declared != ZSTD_CONTENTSIZE_UNKNOWN &&
+      declared > limits.max_batch_bytes) {
+    return Status::TooLarge("zstd frame declares " + Num(declared) + " bytes, over the " +
+                            Num(limits.max_batch_bytes) + " byte limit");
+  }
+
+  std::unique_ptr<ZSTD_DCtx, DCtxDeleter> dctx(ZSTD_createDCtx());
+  if (!dctx) return Status::Internal("out of memory for a zstd context");
+  size_t rc = ZSTD_DCtx_setParameter(dctx.get(), ZSTD_d_windowLogMax,
+                                     WindowLogMaxFor(limits.max_batch_bytes));
+  if (ZSTD_isError(rc)) return Status::Internal("zstd refused the window limit");
+
+  // Streaming, chunk by chunk, so a frame that lies about (or omits) its size
+  // is stopped at the cap having cost at most cap + one chunk of memory.
+  out->clear();
+  if (declared != ZSTD_CONTENTSIZE_ERROR && declared != ZSTD_CONTENTSIZE_UNKNOWN) {
+    out->reserve(static_cast<size_t>(declared));
+  }
+  std::vector<uint8_t> chunk(ZSTD_DStreamOutSize());
+  ZSTD_inBuffer in{body, n, 0};
+  for (;;) {
+    ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
+    const size_t in_before = in.pos;
+    rc = ZSTD_decompressStream(dctx.get(), &o, &in);
+    if (ZSTD_isError(rc)) return ZstdError(rc, declared);
+    if (out->size() + o.pos > limits.max_batch_bytes) {
+      return Status::TooLarge("batch decompresses to more than " +
+                              Num(limits.max_batch_bytes) + " bytes");
+    }
+    out->insert(out->end(), chunk.data(), chunk.data() + o.pos);
+    if (rc == 0) break;  // the frame is complete
+    // All input used and the output not full: zstd wants bytes we lack.
+    if (in.pos == in.size && o.pos < o.size) return Status::Malformed("zstd frame is truncated");
+    if (in.pos == in_before && o.pos == 0) return Status::Malformed("zstd frame makes no progress");
+  }
+  if (in.pos != in.size) {
+    return Status::Malformed(Num(in.size - in.pos) + " bytes of trailing data after the zstd frame");
+  }
+  return Status::Ok();
+}
+
+// --- layer 3: meaning ----------------------------------------------------
+
+// Epoch ms beyond this cannot be added to a uint32 offset and still be an
+// exact JavaScript number, and the replayer is JavaScript.
+constexpr uint64_t kMaxBaseTime = (uint64_t{1} << 53) - 1 - UINT32_MAX;
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '-';
+}
+
+Status CheckId(const char* field, const flatbuffers::String* s) {
+  if (s == nullptr) return Status::Malformed(std::string(field) + " is missing");
+  if (!IsValidId(s->string_view())) {
+    return Status::Malformed(std::string(field) +
+                             " must be 1 to 64 characters of A-Z a-z 0-9 _ -");
+  }
+  return Status::Ok();
+}
+
+// Walks one event's payload. String indexes must name an entry of
+// Batch.strings; index 0 always means "absent" and is accepted even when the
+// table is empty. Node ids and node references are never 0 (0 is "none").
+class EventChecker {
+ public:
+  EventChecker(uint32_t string_count, uint32_t event_index)
+      : strings_(string_count), event_(event_index) {}
+
+  Status Check(const rec::wire::Event& e) const {
+    using rec::wire::Payload;
+    switch (e.payload_type()) {
+      case Payload::PageMeta: {
+        const auto* p = e.payload_as_PageMeta();
+        if (!p) return Missing();
+        RECORDER_RETURN_IF_ERROR(Str(p->url(), "PageMeta.url"));
+        RECORDER_RETURN_IF_ERROR(Str(p->referrer(), "PageMeta.referrer"));
+        return Str(p->title(), "PageMeta.title");
+      }
+      case Payload::FullSnapshot: {
+        const auto* p = e.payload_as_FullSnapshot();
+        if (!p) return Missing();
+        return Nodes(p->nodes());
+      }
+      case Payload::Mutation: {
+        const auto* p = e.payload_as_Mutation();
+        if (!p) return Missing();
+        return CheckMutation(*p);
+      }
+      case Payload::Input: {
+        const auto* p = e.payload_as_Input();
+        if (!p) return Missing();
+        return Str(p->value(), "Input.value");
+      }
+      case Payload::Navigation: {
+        const auto* p = e.payload_as_Navigation();
+        if (!p) return Missing();
+        return Str(p->url(), "Navigation.url");
+      }
+      case Payload::MouseMove:
+      case Payload::Click:
+      case Payload::Scroll:
+      case Payload::Resize:
+      case Payload::Visibility:
+      case Payload::Focus:
+        return e.payload() ? Status::Ok() : Missing();
+      default:
+        return Status::Internal("unreachable: payload type checked by the caller");
+    }
+  }
+
+ private:
+  std::string Where() const { return "event " + Num(event_) + ": "; }
+
+  Status Missing() const { return Status::Malformed(Where() + "payload is missing"); }
+
+  Status Str(uint32_t index, const char* field) const {
+    if (index == 0 || index < strings_) return Status::Ok();
+    return Status::Malformed(Where() + field + " string index " + Num(index) +
+                             " is out of range (" + Num(strings_) + " strings)");
+  }
+
+  Status NodeRef(uint32_t id, const char* field) const {
+    if (id != 0) return Status::Ok();
+    return Status::Malformed(Where() + field + " refers to node id 0");
+  }
+
+  Status Nodes(const flatbuffers::Vector<flatbuffers::Offset<rec::wire::Node>>* nodes) const {
+    if (!nodes) return Status::Ok();
+    for (const rec::wire::Node* node : *nodes) {
+      RECORDER_RETURN_IF_ERROR(NodeRef(node->id(), "Node.id"));
+      RECORDER_RETURN_IF_ERROR(Str(node->name(), "Node.name"));
+      RECORDER_RETURN_IF_ERROR(Str(node->value(), "Node.value"));
+      if (const auto* attrs = node->attrs()) {
+        for (const rec::wire::Attr* a : *attrs) {
+          RECORDER_RETURN_IF_ERROR(Str(a->name(), "Attr.name"));
+          RECORDER_RETURN_IF_ERROR(Str(a->value(), "Attr.value"));
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status CheckMutation(const rec::wire::Mutation& m) const {
+    if (const auto* removes = m.removes()) {
+      for (uint32_t id : *removes) RECORDER_RETURN_IF_ERROR(NodeRef(id, "Mutation.removes"));
+    }
+    RECORDER_RETURN_IF_ERROR(Nodes(m.adds()));
+    if (const auto* attrs = m.attrs()) {
+      for (const rec::wire::AttrChange* a : *attrs) {
+        RECORDER_RETURN_IF_ERROR(NodeRef(a->node(), "AttrChange.node"));
+        RECORDER_RETURN_IF_ERROR(Str(a->name(), "AttrChange.name"));
+        RECORDER_RETURN_IF_ERROR(Str(a->value(), "AttrChange.value"));
+      }
+    }
+    if (const auto* texts = m.texts()) {
+      for (const rec::wire::TextChange* t : *texts) {
+        RECORDER_RETURN_IF_ERROR(NodeRef(t->node(), "TextChange.node"));
+        RECORDER_RETURN_IF_ERROR(Str(t->value(), "TextChange.value"));
+      }
+    }
+    return Status::Ok();
+  }
+
+  uint32_t strings_;
+  uint32_t event_;
+};
+
+Status CheckMeaning(const Batch& b, const IngestLimits& limits) {
+  const uint16_t version = b.schema_version();
+  const auto known = static_cast<uint16_t>(rec::wire::SchemaVersion::Current);
+  if (version == 0) return Status::Malformed("missing schema version");
+  if (version > known) {
+    return Status::Unsupported("schema version " + Num(version) +
+                               " is newer than this collector's version " + Num(known));
+  }
+  RECORDER_RETURN_IF_ERROR(CheckId("site_key", b.site_key()));
+  RECORDER_RETURN_IF_ERROR(CheckId("session_id", b.session_id()));
+  RECORDER_RETURN_IF_ERROR(CheckId("page_view_id", b.page_view_id()));
+  if (b.base_time() > kMaxBaseTime) return Status::Malformed("base_time is out of range");
+
+  const uint32_t string_count = b.strings() ? b.strings()->size() : 0;
+  if (string_count > 0 && b.strings()->Get(0)->size() != 0) {
+    return Status::Malformed("strings[0] must be the empty string");
+  }
+
+  const auto* events = b.events();
+  const uint32_t event_count = events ? events->size() : 0;
+  if (event_count > limits.max_events) {
+    return Status::TooLarge("batch has " + Num(event_count) + " events, over the " +
+                            Num(limits.max_events) + " event limit");
+  }
+  const auto newest = static_cast<unsigned>(rec::wire::Payload::MAX);
+  for (uint32_t i = 0; i < event_count; ++i) {
+    const rec::wire::Event* e = events->Get(i);
+    const auto type = static_cast<unsigned>(e->payload_type());
+    // A NONE tag is never valid in any version, so it is malformed; a number
+    // past the newest member may be a newer recorder's event, which the
+    // generated verifier lets through unverified, so it is refused here.
+    if (type == 0) return Status::Malformed("event " + Num(i) + " has no payload type");
+    if (type > newest) {
+      return Status::Unsupported("event " + Num(i) + " has unknown type " + Num(type) +
+                                 " (this collector knows 1 to " + Num(newest) + ")");
+    }
+    RECORDER_RETURN_IF_ERROR(EventChecker(string_count, i).Check(*e));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsValidId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), IsIdChar);
+}
+
+Status VerifyBatchBytes(const uint8_t* data, size_t n, const IngestLimits& limits,
+                        const Batch** batch) {
+  if (n > limits.max_batch_bytes || n >= FLATBUFFERS_MAX_BUFFER_SIZE) {
+    return Status::TooLarge("batch is " + Num(n) + " bytes, over the " +
+                            Num(limits.max_batch_bytes) + " byte limit");
+  }
+  // Header: root offset (4) + identifier (4). Checked before the verifier so
+  // "not ours" and "ours but broken" get different messages.
+  if (n < 8) return Status::Malformed("batch is " + Num(n) + " bytes, too short for a FlatBuffer");
+  if (!rec::wire::BatchBufferHasIdentifier(data)) {
+    return Status::Malformed("batch lacks the SRB1 file identifier");
+  }
+  flatbuffers::Verifier::Options options;
+  options.max_depth = limits.max_depth;
+  options.max_tables = limits.max_tables;
+  flatbuffers::Verifier verifier(data, n, options);
+  if (!rec::wire::VerifyBatchBuffer(verifier)) {
+    return Status::Malformed(
+        "batch fails FlatBuffers verification (corrupt, or a required field is missing)");
+  }
+  const Batch* b = rec::wire::GetBatch(data);
+  RECORDER_RETURN_IF_ERROR(CheckMeaning(*b, limits));
+  *batch = b;
+  return Status::Ok();
+}
+
+Status IngestBatch(const uint8_t* body, size_t n, const IngestLimits& limits, ValidBatch* out) {
+  RECORDER_RETURN_IF_ERROR(Decompress(body, n, limits, &out->bytes));
+  const Batch* b = nullptr;
+  RECORDER_RETURN_IF_ERROR(VerifyBatchBytes(out->bytes.data(), out->bytes.size(), limits, &b));
+
+  out->site_key = b->site_key()->str();
+  out->session_id = b->session_id()->str();
+  out->page_view_id = b->page_view_id()->str();
+  out->seq = b->seq();
+  out->base_time = b->base_time();
+  out->event_count = b->events() ? b->events()->size() : 0;
+  out->end_time = out->base_time;
+  if (b->events()) {
+    for (const rec::wire::Event* e : *b->events()) {
+      out->end_time = std::max(out->end_time, out->base_time + e->t());
+    }
+  }
+  out->compressed_bytes = n;
+  return Status::Ok();
+}
+
+}  // namespace collector

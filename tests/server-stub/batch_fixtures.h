@@ -1,0 +1,81 @@
+// batch_fixtures.h: valid and deliberately broken batches for the collector
+// tests, built with the generated FlatBuffers API and compressed with zstd
+// the way the browser sends them (one frame per batch).
+#ifndef COLLECTOR_TESTS_BATCH_FIXTURES_H_
+#define COLLECTOR_TESTS_BATCH_FIXTURES_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace collector_test {
+
+using Bytes = std::vector<uint8_t>;
+
+// The string table of the standard batch; decode tests refer to it by index.
+const std::vector<std::string>& StandardStrings();
+
+struct BatchSpec {
+  uint16_t schema_version = 1;
+  std::string site_key = "site_a";
+  std::string session_id = "sess_1";
+  std::string page_view_id = "pv_1";
+  uint32_t seq = 0;
+  uint64_t base_time = 1700000000000;
+  std::vector<std::string> strings = StandardStrings();
+  // One event of every payload type (11 events; see batch_fixtures.cc).
+  bool standard_events = true;
+  // Appended after the standard events when set:
+  int raw_event_type = -1;          // an event with this payload type byte, built by hand
+  uint32_t input_value_index = 0;   // an Input event whose value is this string index
+  bool node_with_id_zero = false;   // a FullSnapshot holding a node with id 0
+  uint32_t extra_click_events = 0;  // this many more Click events
+  // Structural damage:
+  bool omit_session_id = false;
+  std::string file_identifier = "SRB1";
+};
+
+// The uncompressed FlatBuffer.
+Bytes BuildBatch(const BatchSpec& spec = {});
+// One zstd frame with its content size in the header (ZSTD_compress).
+Bytes Compress(const Bytes& raw, int level = 3);
+// One zstd frame without a content size, as a streaming compressor makes.
+Bytes CompressWithoutSize(const Bytes& raw, int level = 3);
+// BuildBatch + Compress.
+Bytes BuildBody(const BatchSpec& spec = {});
+
+// Rewrites the content size in a frame header (the field must exist and be
+// 4 or 8 bytes wide), to make a frame that lies about its size.
+Bytes WithDeclaredSize(Bytes frame, uint64_t size);
+
+// A fresh folder under the system temp folder, removed with its contents
+// when the object goes away.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// A bad request body with the outcome the collector must give it. Shared by
+// ingest_test (Status level) and server_test (HTTP level, nothing stored).
+struct BadCase {
+  const char* name;
+  int http_status;
+  const char* reason;  // a substring of the one-line reason
+  Bytes (*make)();     // built on demand: some are 64 MiB before compression
+};
+const std::vector<BadCase>& BadCases();
+// Lets GoogleTest print a case by name instead of as raw bytes.
+inline void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
+}  // namespace collector_test
+
+#endif  // COLLECTOR_TESTS_BATCH_FIXTURES_H_
