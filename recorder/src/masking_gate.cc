@@ -72,12 +72,52 @@ uint32_t MaskingGate::LengthClassOf(std::string_view utf8) {
   return kLengthHuge;
 }
 
-std::string_view MaskingGate::ScrubUrl(std::string_view url) {
+bool MaskingGate::IsSensitiveSegment(std::string_view seg) {
+  if (seg.find('@') != std::string_view::npos) return true;  // an email address
+  size_t digits = 0, letters = 0, other = 0;
+  for (char c : seg) {
+    if (c >= '0' && c <= '9') ++digits;
+    else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) ++letters;
+    else if (c != '-' && c != '_' && c != '.') ++other;
+  }
+  if (digits >= 8) return true;                                      // account, phone, order ids
+  if (seg.size() >= 20 && digits > 0 && letters > 0) return true;    // tokens, UUIDs, hashes
+  return other > 0 && seg.size() >= 20;                              // encoded blobs
+}
+
+std::string MaskingGate::ScrubUrl(std::string_view url) {
   for (std::string_view scheme : {"data:", "javascript:", "mailto:", "tel:", "blob:"}) {
-    if (StartsWithNoCase(url, scheme)) return url.substr(0, scheme.size());
+    if (StartsWithNoCase(url, scheme)) return std::string(url.substr(0, scheme.size()));
   }
   size_t cut = url.find_first_of("?#");
-  return cut == std::string_view::npos ? url : url.substr(0, cut);
+  if (cut != std::string_view::npos) url = url.substr(0, cut);
+  // Keep "scheme://host" as is; judge each path segment after it.
+  size_t path_start = 0;
+  size_t scheme_end = url.find("://");
+  if (scheme_end != std::string_view::npos) {
+    size_t host_end = url.find('/', scheme_end + 3);
+    path_start = host_end == std::string_view::npos ? url.size() : host_end;
+  }
+  std::string out(url.substr(0, path_start));
+  size_t pos = path_start;
+  while (pos < url.size()) {
+    size_t slash = url.find('/', pos);
+    size_t end = slash == std::string_view::npos ? url.size() : slash;
+    std::string_view seg = url.substr(pos, end - pos);
+    out += IsSensitiveSegment(seg) ? std::string_view("*") : seg;
+    if (slash == std::string_view::npos) break;
+    out += '/';
+    pos = slash + 1;
+  }
+  return out;
+}
+
+GatedString MaskingGate::ScrubbedUrl(std::string_view url) {
+  std::string scrubbed = ScrubUrl(url);
+  if (scrubbed == url) return GatedString(url);
+  ++masked_;
+  owned_.push_back(std::move(scrubbed));
+  return GatedString(owned_.back());
 }
 
 GatedString MaskingGate::Mask(const RawString& raw) {
@@ -120,7 +160,7 @@ GatedString MaskingGate::Apply(const RawString& raw, FieldKind kind, std::string
       return GatedString(MaskToken(kLengthShort));
 
     case FieldKind::kUrl:
-      return Scrubbed(v, ScrubUrl(v));
+      return ScrubbedUrl(v);
 
     case FieldKind::kAttrValue:
       break;
@@ -136,7 +176,7 @@ GatedString MaskingGate::Apply(const RawString& raw, FieldKind kind, std::string
     RawString as_input{v, false, 0};
     return Apply(as_input, FieldKind::kInputValue);
   }
-  if (IsUrlAttribute(attr_name)) return Scrubbed(v, ScrubUrl(v));
+  if (IsUrlAttribute(attr_name)) return ScrubbedUrl(v);
   if (attr_name == "srcset") {
     // "url 1x, url 2x": scrub each candidate's URL, keep its descriptor.
     std::string out;

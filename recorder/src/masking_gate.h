@@ -64,13 +64,17 @@ class MaskingGate {
   // The length class of a value the gate itself decides to mask.
   static uint32_t LengthClassOf(std::string_view utf8);
   // The URL without query and fragment; scheme-only for data:, javascript:,
-  // mailto: and tel: (their payload is the content).
-  static std::string_view ScrubUrl(std::string_view url);
+  // mailto:, tel: and blob: (their payload is the content). Path segments
+  // that look like an email address, a long number or a token become "*".
+  static std::string ScrubUrl(std::string_view url);
+  // Whether one path segment looks like personal data or a secret.
+  static bool IsSensitiveSegment(std::string_view segment);
 
  private:
   GatedString Mask(const RawString& raw);
   GatedString Keep(std::string_view v) { return GatedString(v); }
   GatedString Scrubbed(std::string_view original, std::string_view result);
+  GatedString ScrubbedUrl(std::string_view url);
 
   // Storage for values the gate had to build (e.g. a scrubbed srcset); a deque
   // so earlier views stay valid while it grows.

@@ -9,12 +9,30 @@ export function maskToken(value) {
   return '*'.repeat(len);
 }
 
+function sensitiveSegment(seg) {
+  if (seg.includes('@')) return true;
+  const digits = (seg.match(/[0-9]/g) || []).length;
+  const letters = (seg.match(/[A-Za-z]/g) || []).length;
+  const other = (seg.match(/[^0-9A-Za-z_.-]/g) || []).length;
+  if (digits >= 8) return true;
+  if (seg.length >= 20 && digits > 0 && letters > 0) return true;
+  return other > 0 && seg.length >= 20;
+}
+
 export function scrubUrl(url) {
   for (const scheme of ['data:', 'javascript:', 'mailto:', 'tel:', 'blob:']) {
     if (url.toLowerCase().startsWith(scheme)) return url.slice(0, scheme.length);
   }
   const cut = url.search(/[?#]/);
-  return cut < 0 ? url : url.slice(0, cut);
+  if (cut >= 0) url = url.slice(0, cut);
+  let pathStart = 0;
+  const schemeEnd = url.indexOf('://');
+  if (schemeEnd >= 0) {
+    const hostEnd = url.indexOf('/', schemeEnd + 3);
+    pathStart = hostEnd < 0 ? url.length : hostEnd;
+  }
+  const path = url.slice(pathStart);
+  return url.slice(0, pathStart) + (path ? path.split('/').map((s) => (sensitiveSegment(s) ? '*' : s)).join('/') : '');
 }
 
 const CONTENT = ['title', 'alt', 'aria-label', 'aria-description', 'aria-valuetext', 'placeholder', 'label', 'summary', 'content'];
