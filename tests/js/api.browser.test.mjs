@@ -1,0 +1,215 @@
+// The built script-tag bundle with the real Wasm core, in headless Chromium
+// under the promised CSP, against a fake collector: consent gating, the
+// worker and main-thread engines, flush() semantics, refusals, the unload
+// path and stop(). Skipped until dist/recorder-core.{mjs,wasm} exist.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { buildAll } from '../../js/build.mjs';
+import { startServer, CHROMIUM, CHROMIUM_ARGS } from './helpers/server.js';
+import { readBatch, hasZstd } from './helpers/batch.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CORE = ['recorder-core.mjs', 'recorder-core.wasm'];
+const skip = !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM}`
+  : !CORE.every((f) => existsSync(path.join(ROOT, 'dist', f))) ? 'dist/recorder-core.* not built yet'
+    : !hasZstd() ? 'no zstd CLI' : false;
+
+const PAGE = `<!doctype html>
+<html><head><title>API test</title><script src="/assets/recorder.js"></script></head>
+<body><h1>Shop</h1><ul id="list"><li>one</li></ul><input id="pw" type="password">
+<a id="other" href="/other.html">other</a></body></html>`;
+
+let server;
+let browser;
+let assets;
+
+before(async () => {
+  if (skip) return;
+  assets = mkdtempSync(path.join(os.tmpdir(), 'rec-js-assets-'));
+  await buildAll(assets);
+  for (const f of CORE) copyFileSync(path.join(ROOT, 'dist', f), path.join(assets, f));
+  server = await startServer({
+    mounts: { '/assets/': assets },
+    pages: { '/page.html': PAGE, '/other.html': '<!doctype html><p>other</p>', '/favicon.ico': '' },
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (assets) rmSync(assets, { recursive: true, force: true });
+});
+
+async function open({ gpc = false } = {}) {
+  server.collector.bodies.length = 0;
+  server.collector.status = 204;
+  server.collector.reason = '';
+  const page = await browser.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+  page.on('request', (r) => requests.push(r.url()));
+  if (gpc) await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  await page.goto(`${server.origin}/page.html`);
+  const start = (options) => page.evaluate((o) => window.SessionRecorder.start(o),
+    { endpoint: `${server.origin}/collect`, siteKey: 'site_1', flushIntervalMs: 60000, ...options });
+  return { page, problems, requests, start };
+}
+
+const batches = () => server.collector.bodies.map((b) => readBatch(b.body));
+const waitFor = async (cond, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  return cond();
+};
+
+test('nothing is requested, loaded or stored before consent; then batches flow', { skip }, async () => {
+  const { page, problems, requests, start } = await open();
+  await start({});
+  await page.waitForTimeout(300);
+  assert.deepEqual(requests.filter((u) => !u.endsWith('/page.html') && !u.endsWith('/assets/recorder.js')), []);
+  assert.equal((await page.evaluate(() => window.SessionRecorder.stats())).state, 'idle');
+
+  await page.evaluate(() => window.SessionRecorder.consent(true));
+  const first = await page.evaluate(() => window.SessionRecorder.flush());
+  assert.equal(first.batches, 1);
+  await page.evaluate(() => document.getElementById('list').append(Object.assign(document.createElement('li'), { textContent: 'two' })));
+  const second = await page.evaluate(() => window.SessionRecorder.flush());
+  assert.equal(second.batches, 1);
+  const stats = await page.evaluate(() => window.SessionRecorder.stats());
+  assert.equal(stats.engine, 'worker');
+  assert.equal(stats.batchesSent, 2);
+  assert.equal(stats.batchesPending, 0);
+  assert.ok(stats.wasmCalls <= stats.flushes * 3, `${stats.wasmCalls} calls for ${stats.flushes} flushes`);
+  assert.match(stats.sessionId, /^[A-Za-z0-9_-]{22}$/);
+  const sent = batches();
+  assert.deepEqual(sent.map((b) => [b.ident, b.siteKey, b.seq]), [['SRB1', 'site_1', 0], ['SRB1', 'site_1', 1]]);
+  assert.ok(sent.every((b) => b.sessionId === stats.sessionId && b.pageViewId === stats.pageViewId));
+  for (const { headers } of server.collector.bodies) {
+    assert.equal(headers['content-type'], undefined, 'no Content-Type: a CORS-simple request');
+    assert.equal(headers.cookie, undefined);
+  }
+  const storage = await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
+  assert.deepEqual(storage, [0, 0, '']);
+  await page.evaluate(() => window.SessionRecorder.stop());
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test('worker: false encodes on the main thread, in idle time', { skip }, async () => {
+  const { page, problems, start } = await open();
+  await start({ worker: false, consent: { required: false } });
+  const r = await page.evaluate(() => window.SessionRecorder.flush());
+  assert.equal(r.batches, 1);
+  assert.equal((await page.evaluate(() => window.SessionRecorder.stats())).engine, 'main');
+  await page.evaluate(() => window.SessionRecorder.stop());
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test('Global Privacy Control: never records', { skip }, async () => {
+  const { page, requests, start } = await open({ gpc: true });
+  await start({ consent: { required: false } });
+  await page.evaluate(() => window.SessionRecorder.consent(true));
+  await page.waitForTimeout(300);
+  assert.equal((await page.evaluate(() => window.SessionRecorder.stats())).state, 'idle');
+  assert.ok(!requests.some((u) => u.includes('recorder-core') || u.includes('/collect')));
+  await page.close();
+});
+
+test('a refused batch rejects flush() with the collector\'s reason and is counted', { skip }, async () => {
+  const { page, problems, start } = await open();
+  await start({ consent: { required: false } });
+  server.collector.status = 400;
+  server.collector.reason = 'unknown site key\nsecond line';
+  const message = await page.evaluate(() => window.SessionRecorder.flush().then(() => 'resolved', (e) => e.message));
+  assert.equal(message, 'collector refused the batch (HTTP 400): unknown site key');
+  const stats = await page.evaluate(() => window.SessionRecorder.stats());
+  assert.equal(stats.batchesDropped, 1);
+  assert.equal(stats.retries, 0);
+  await page.close();
+  // Logged once, as a warning (plus the browser's own line about the 400).
+  assert.equal(problems.filter((p) => p.includes('unknown site key')).length, 1);
+});
+
+test('hidden page: the batch leaves synchronously, even if the page is gone right after', { skip }, async () => {
+  const { page, start } = await open();
+  await start({ consent: { required: false } });
+  await page.evaluate(() => window.SessionRecorder.flush());
+  // Changes, then hide and close in the same task: no promise can settle.
+  const stats = await page.evaluate(() => {
+    document.getElementById('list').append(Object.assign(document.createElement('li'), { textContent: 'late' }));
+    window.SessionRecorder.flush(); // a worker round trip that will not come back in time
+    document.getElementById('list').setAttribute('data-x', '1');
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    return window.SessionRecorder.stats();
+  });
+  await page.close();
+  assert.equal(stats.flushes, 3);
+  // Closing may add one more (the real visibilitychange of the closing page).
+  const arrived = () => new Set(batches().map((b) => b.seq));
+  assert.ok(await waitFor(() => [0, 1, 2].every((seq) => arrived().has(seq))), 'seq 0, 1 and 2 arrived');
+});
+
+test('pagehide on navigation sends the last batch', { skip }, async () => {
+  const { page, start } = await open();
+  await start({ consent: { required: false } });
+  await page.evaluate(() => window.SessionRecorder.flush());
+  await page.evaluate(() => document.getElementById('list').append(document.createElement('li')));
+  await page.click('#other');
+  await page.waitForURL('**/other.html');
+  assert.ok(await waitFor(() => batches().some((b) => b.seq === 1)), 'seq 1 arrived');
+  await page.close();
+});
+
+test('stop() flushes, then removes every listener, observer and history wrapper', { skip }, async () => {
+  const { page, problems, start } = await open();
+  const original = await page.evaluate(() => (window.origPush = history.pushState, true));
+  assert.ok(original);
+  await start({ consent: { required: false } });
+  assert.equal(await page.evaluate(() => history.pushState === window.origPush), false);
+  await page.evaluate(() => document.getElementById('list').append(document.createElement('li')));
+  await page.evaluate(() => window.SessionRecorder.stop());
+  const after = await page.evaluate(async () => {
+    const before = window.SessionRecorder.stats();
+    document.getElementById('list').append(document.createElement('li'));
+    document.querySelector('h1').click();
+    history.pushState({}, '', '#x');
+    window.dispatchEvent(new Event('resize'));
+    await new Promise((r) => setTimeout(r, 400));
+    return { before, now: window.SessionRecorder.stats(), restored: history.pushState === window.origPush };
+  });
+  assert.equal(after.restored, true);
+  assert.equal(after.now.events, after.before.events);
+  assert.equal(after.now.state, 'stopped');
+  assert.equal(after.before.batchesPending, 0);
+  assert.deepEqual(batches().map((b) => b.seq), [0]);
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test('withdrawn consent: capture stops and nothing unsent leaves', { skip }, async () => {
+  const { page, start } = await open();
+  await start({});
+  await page.evaluate(() => window.SessionRecorder.consent(true));
+  await page.evaluate(() => window.SessionRecorder.flush());
+  const count = server.collector.bodies.length;
+  await page.evaluate(() => {
+    document.getElementById('list').append(document.createElement('li'));
+    window.SessionRecorder.consent(false);
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForTimeout(300);
+  assert.equal(server.collector.bodies.length, count);
+  assert.equal((await page.evaluate(() => window.SessionRecorder.stats())).state, 'stopped');
+  await page.close();
+});
