@@ -124,9 +124,9 @@ bool SitePolicy::OriginKnown(std::string_view origin) const {
 
 Status CheckSiteAccess(const SitePolicy& policy, std::string_view site_key,
                        std::string_view origin) {
-  if (!policy.HasSite(site_key)) return Status::FailedPrecondition("unknown site key");
+  if (!policy.HasSite(site_key)) return Status::PermissionDenied("unknown site key");
   if (!policy.OriginAllowed(site_key, origin)) {
-    return Status::FailedPrecondition("origin not allowed for this site key");
+    return Status::PermissionDenied("origin not allowed for this site key");
   }
   return Status::Ok();
 }

@@ -101,7 +101,8 @@ int HttpStatusFor(const Status& status) {
     case StatusCode::kMalformed: return 400;
     case StatusCode::kTooLarge: return 413;
     case StatusCode::kUnsupported: return 422;
-    case StatusCode::kFailedPrecondition: return 403;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kFailedPrecondition: return 409;
     case StatusCode::kInternal: return 500;
   }
   return 500;

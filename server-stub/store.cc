@@ -221,7 +221,7 @@ Status Store::Insert(const ValidBatch& b, int64_t received_at_ms, bool* duplicat
     RECORDER_RETURN_IF_ERROR(BindText(db_, s, 1, b.session_id));
     const int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW && ColumnText(s, 0) != b.site_key) {
-      return Status::FailedPrecondition("session id belongs to another site key");
+      return Status::PermissionDenied("session id belongs to another site key");
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return SqlError(db_, "look up session");
   }

@@ -71,7 +71,7 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Stores `batch`. *duplicate is set when the key was already stored (then
-  // nothing changes). Refuses with kFailedPrecondition a session id already
+  // nothing changes). Refuses with kPermissionDenied a session id already
   // stored under another site key, so one site cannot append to another's
   // sessions.
   recorder::Status Insert(const ValidBatch& batch, int64_t received_at_ms, bool* duplicate);

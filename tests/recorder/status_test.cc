@@ -36,6 +36,7 @@ TEST(Status, CodeNumbersAreStable) {
   EXPECT_EQ(static_cast<int>(StatusCode::kUnsupported), 4);
   EXPECT_EQ(static_cast<int>(StatusCode::kFailedPrecondition), 5);
   EXPECT_EQ(static_cast<int>(StatusCode::kInternal), 6);
+  EXPECT_EQ(static_cast<int>(StatusCode::kPermissionDenied), 7);
 }
 
 }  // namespace

@@ -104,10 +104,10 @@ TEST(SitePolicyTest, CheckSiteAccess) {
   EXPECT_TRUE(CheckSiteAccess(p, "a", "https://a.test").ok());
   EXPECT_TRUE(CheckSiteAccess(p, "a", "").ok());
   const auto unknown = CheckSiteAccess(p, "b", "");
-  EXPECT_EQ(unknown.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(unknown.code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(unknown.message(), "unknown site key");
   const auto origin = CheckSiteAccess(p, "a", "https://b.test");
-  EXPECT_EQ(origin.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(origin.code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(origin.message(), "origin not allowed for this site key");
 }
 

@@ -89,7 +89,8 @@ TEST(HttpStatusForTest, EachCodeHasItsClass) {
   EXPECT_EQ(HttpStatusFor(Status::InvalidArgument("x")), 400);
   EXPECT_EQ(HttpStatusFor(Status::TooLarge("x")), 413);
   EXPECT_EQ(HttpStatusFor(Status::Unsupported("x")), 422);
-  EXPECT_EQ(HttpStatusFor(Status::FailedPrecondition("x")), 403);
+  EXPECT_EQ(HttpStatusFor(Status::PermissionDenied("x")), 403);
+  EXPECT_EQ(HttpStatusFor(Status::FailedPrecondition("x")), 409);
   EXPECT_EQ(HttpStatusFor(Status::Internal("x")), 500);
 }
 

@@ -147,7 +147,7 @@ TEST_F(StoreTest, SessionIdOfAnotherSiteIsRefused) {
   Insert(Spec("s1", "p1", 0, 1000, "site_a"));
   bool duplicate = false;
   const auto s = store_->Insert(Valid(Spec("s1", "p2", 0, 1000, "site_b")), 1, &duplicate);
-  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(Count(), 1u);
 }
 

@@ -24,6 +24,7 @@ enum class StatusCode : int {
   kUnsupported = 4,        // a version or feature this build does not know
   kFailedPrecondition = 5, // the object is not in a state that allows this
   kInternal = 6,           // a library we call failed unexpectedly
+  kPermissionDenied = 7,   // the caller may not do this (unknown site, foreign origin)
 };
 
 class Status {
@@ -39,6 +40,7 @@ class Status {
   static Status Unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }
   static Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
