@@ -1,12 +1,8 @@
-// One page view's recording: the capture modules, the records buffer, the
-// core engine and the uploader, and the flush cycle that ties them together.
+// One page view's recording: the capture modules and the records buffer,
+// the flush cycle, the page lifecycle, and the hand-over to Delivery.
 //
 //   observe (modules) -> RecordWriter -> cut(): one records buffer per flush,
-//   numbered seq 0, 1, 2, ... -> engine.encode (worker, or idle time) ->
-//   frame -> uploader (in order, retried) -> collector.
-//
-// A records buffer is kept until its frame exists, so the unload path can
-// encode it synchronously on the main thread whatever the worker is doing.
+//   numbered seq 0, 1, 2, ... -> Delivery (engine, uploader) -> collector.
 
 import { RecordWriter } from './records.js';
 import { Mirror } from './mirror.js';
@@ -23,6 +19,7 @@ import { Scroll } from './capture/scroll.js';
 import { Input } from './capture/input.js';
 import { Focus } from './capture/focus.js';
 import { Uploader } from './uploader.js';
+import { Delivery } from './delivery.js';
 import { Timing } from './timing.js';
 
 // Started in this order, stopped in reverse. Meta and the load NAV precede
@@ -31,15 +28,6 @@ import { Timing } from './timing.js';
 const MODULES = [Meta, Navigation, Viewport, Snapshot, Mutations, Pointer, Scroll, Input, Focus];
 
 const COMPRESSION_LEVEL = 3;
-
-function deferred() {
-  const d = {};
-  d.promise = new Promise((resolve, reject) => {
-    d.resolve = resolve;
-    d.reject = reject;
-  });
-  return d;
-}
 
 export class Recording {
   // env: { win, doc, reporter, sessionId, pageViewId, loadEngine(opts), fetch }
@@ -55,19 +43,19 @@ export class Recording {
       compressedBytes: 0, events: 0, encodeFailures: 0 };
     this.writer = new RecordWriter(() => this.timing.epochNow());
     this.nextSeq = 0;
-    this.unencoded = new Map(); // seq -> records
-    this.deliveries = new Map(); // seq -> deferred
-    this.engine = null;
-    this.engineReady = deferred();
-    this.engineReady.promise.catch((e) => this.report('core', e));
     this.loading = false;
     this.modules = [];
-    this.uploader = new Uploader({
-      url: options.batchUrl,
-      fetch: env.fetch,
-      setTimeout: (fn, ms) => this.win.setTimeout(fn, ms),
-      clearTimeout: (t) => this.win.clearTimeout(t),
+    this.delivery = new Delivery({
+      uploader: new Uploader({
+        url: options.batchUrl,
+        fetch: env.fetch,
+        setTimeout: (fn, ms) => this.win.setTimeout(fn, ms),
+        clearTimeout: (t) => this.win.clearTimeout(t),
+        report: this.report,
+      }),
       report: this.report,
+      timing: this.timing,
+      counters: this.counters,
     });
   }
 
@@ -120,8 +108,12 @@ export class Recording {
     this.timer = this.win.setInterval(ctx.guard('flush', () => this.cut()), this.o.flushIntervalMs);
     this.state = 'recording';
     // Loading the core must not compete with the page's own loading.
-    if (this.doc.readyState === 'complete') this.load();
-    else this.win.addEventListener('load', () => this.load(), { once: true });
+    if (this.doc.readyState === 'complete') {
+      this.load();
+    } else {
+      this.onLoad = () => this.load();
+      this.win.addEventListener('load', this.onLoad, { once: true });
+    }
   }
 
   context() {
@@ -141,6 +133,7 @@ export class Recording {
       perfNow: () => timing.perfNow(),
       setTimeout: (fn, ms) => this.win.setTimeout(fn, ms),
       clearTimeout: (t) => this.win.clearTimeout(t),
+      report: this.report,
       mutations: null, // set by the Mutations module
       // The node an interaction record may name: the target itself when the
       // replayer can have it. A target added since the last flush is not
@@ -170,7 +163,7 @@ export class Recording {
   }
 
   load() {
-    if (this.loading) return;
+    if (this.loading || this.state === 'stopped' || this.state === 'failed') return;
     this.loading = true;
     this.env.loadEngine({
       assetsUrl: this.o.assetsUrl,
@@ -179,16 +172,18 @@ export class Recording {
       win: this.win,
       report: this.report,
     }).then((engine) => {
-      if (this.state === 'stopped') {
+      if (this.state === 'stopped' || this.state === 'failed') {
         engine.close();
         return;
       }
-      this.engine = engine;
-      this.engineReady.resolve(engine);
+      this.delivery.setEngine(engine);
     }, (e) => {
-      this.engineReady.reject(e);
+      this.delivery.failEngine(e);
       // Without a core nothing can be sent: stop observing the page.
-      if (this.state === 'recording') this.discard('core unavailable');
+      if (this.state === 'recording') {
+        this.discard('core unavailable');
+        this.state = 'failed';
+      }
     });
   }
 
@@ -201,7 +196,7 @@ export class Recording {
   }
 
   // Closes the current records buffer: pending module state is written, the
-  // buffer gets the next seq and goes to the engine.
+  // buffer gets the next seq and goes to Delivery.
   cut() {
     if (this.state !== 'recording' && this.state !== 'stopping') return;
     this.timing.begin('flush');
@@ -213,100 +208,31 @@ export class Recording {
         this.report(m.constructor.name, e);
       }
     }
-    if (this.writer.size === 0) {
-      this.timing.end('flush');
-      return;
+    if (this.writer.size > 0) {
+      const seq = this.nextSeq++;
+      this.counters.events += this.writer.events;
+      const records = this.writer.take(seq);
+      this.counters.flushes++;
+      this.counters.recordsBytes += records.length;
+      this.delivery.submit(seq, records);
     }
-    const seq = this.nextSeq++;
-    this.counters.events += this.writer.events;
-    const records = this.writer.take(seq);
-    this.counters.flushes++;
-    this.counters.recordsBytes += records.length;
-    const d = deferred();
-    this.deliveries.set(seq, d);
-    const forget = () => this.deliveries.delete(seq);
-    // Failures were reported where they happened (encode, upload).
-    d.promise.then(forget, forget);
-    this.unencoded.set(seq, records);
     this.timing.end('flush');
-    this.timing.begin(`encode:${seq}`);
-    this.encode(seq, records, true);
-  }
-
-  async encode(seq, records, mayRetry) {
-    let engine;
-    try {
-      engine = await this.engineReady.promise;
-      if (!this.unencoded.has(seq)) return;
-      const frame = await engine.encode(seq, records);
-      if (frame !== null) this.frameReady(seq, frame);
-    } catch (e) {
-      if (!this.unencoded.has(seq)) return;
-      // A worker that died mid-request hands over to the main thread.
-      if (mayRetry && engine && engine.kind === 'main') {
-        this.encode(seq, records, false);
-        return;
-      }
-      this.unencoded.delete(seq);
-      this.counters.encodeFailures++;
-      this.report('encode', e);
-      const d = this.deliveries.get(seq);
-      if (d) d.reject(e);
-    }
-  }
-
-  frameReady(seq, frame) {
-    if (!this.unencoded.delete(seq)) return;
-    this.timing.end(`encode:${seq}`);
-    this.counters.compressedBytes += frame.length;
-    const d = this.deliveries.get(seq);
-    if (frame.length === 0) {
-      d.resolve({ seq, bytes: 0 });
-      return;
-    }
-    this.uploader.enqueue(seq, frame).then(d.resolve, d.reject);
   }
 
   // visibilitychange -> hidden, pagehide: the page may be gone before any
-  // promise settles, so everything happens in this call. Records still
-  // waiting for the worker are encoded here too (same seq: the collector
-  // keeps whichever copy arrives first).
+  // promise settles, so the last records are cut, encoded and sent in this
+  // very call (Viewport's VISIBILITY record included: it listens first).
   flushNow() {
     if (this.state !== 'recording') return;
     this.cut();
-    if (this.engine !== null) {
-      const seqs = [...this.unencoded.keys()].sort((a, b) => a - b);
-      for (const seq of seqs) {
-        try {
-          const frame = this.engine.encodeSync(seq, this.unencoded.get(seq));
-          this.engine.drop(seq);
-          this.frameReady(seq, frame);
-        } catch (e) {
-          this.report('encode', e);
-        }
-      }
-    }
-    this.uploader.sendNow();
+    this.delivery.sendNow();
   }
 
-  // Resolves when every batch cut so far is settled: { batches, bytes } of
-  // those accepted; rejects with the first refusal.
-  async settle() {
-    const results = await Promise.allSettled([...this.deliveries.values()].map((d) => d.promise));
-    let batches = 0;
-    let bytes = 0;
-    for (const r of results) {
-      if (r.status === 'rejected') throw r.reason;
-      if (r.value.bytes > 0) batches++;
-      bytes += r.value.bytes;
-    }
-    return { batches, bytes };
-  }
-
+  // Resolves once every batch cut so far, this one included, is settled.
   flush() {
-    if (this.state === 'recording' && !this.loading) this.load();
+    if (this.state === 'recording') this.load();
     this.cut();
-    return this.settle();
+    return this.delivery.settle();
   }
 
   stopModules() {
@@ -319,8 +245,10 @@ export class Recording {
     }
     this.modules = [];
     if (this.on) this.on.off();
+    if (this.onLoad) this.win.removeEventListener('load', this.onLoad);
     if (this.timer) this.win.clearInterval(this.timer);
     if (this.soon) this.win.clearTimeout(this.soon);
+    this.onLoad = null;
     this.timer = 0;
     this.soon = 0;
   }
@@ -333,37 +261,32 @@ export class Recording {
     this.state = 'stopping';
     this.cut();
     this.stopModules();
-    if (!this.loading) this.load();
+    // Records may be waiting for a core the page's load event never asked for.
+    if (this.delivery.pending > 0) this.load();
     try {
-      return await this.settle();
+      return await this.delivery.settle();
     } finally {
       this.state = 'stopped';
-      if (this.engine !== null) this.engine.close();
+      this.delivery.close();
     }
   }
 
   // Consent withdrawn (or no core): stop at once and let nothing more out.
   discard(reason) {
     const was = this.state;
-    if (was === 'stopped') return;
+    if (was === 'stopped' || was === 'failed') return;
     this.state = 'stopped';
     if (was === 'recording' || was === 'stopping') this.stopModules();
     this.writer.take(0);
-    this.uploader.abort(reason);
-    const error = new Error(reason);
-    for (const seq of this.unencoded.keys()) {
-      if (this.engine !== null) this.engine.drop(seq);
-      const d = this.deliveries.get(seq);
-      if (d) d.reject(error);
-    }
-    this.unencoded.clear();
-    if (this.engine !== null) this.engine.close();
+    this.delivery.abort(reason);
+    this.delivery.close();
   }
 
   stats() {
     const c = this.counters;
-    const u = this.uploader.stats;
-    const e = this.engine;
+    const d = this.delivery;
+    const u = d.uploader.stats;
+    const e = d.engine;
     return {
       sessionId: this.env.sessionId,
       pageViewId: this.env.pageViewId,
@@ -374,7 +297,7 @@ export class Recording {
       recordsBytes: c.recordsBytes,
       compressedBytes: c.compressedBytes,
       batchesSent: u.sent,
-      batchesPending: this.uploader.pending + this.unencoded.size,
+      batchesPending: d.pending,
       batchesDropped: u.dropped + c.encodeFailures,
       retries: u.retries,
       keepaliveOverflow: u.noKeepalive,

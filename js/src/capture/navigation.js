@@ -32,7 +32,13 @@ export class Navigation {
       if (self.active) after();
       return result;
     };
-    history[method] = wrapper;
+    try {
+      history[method] = wrapper;
+    } catch (e) {
+      // A frozen history: navigation records are lost, nothing else.
+      this.ctx.report('navigation', e);
+      return;
+    }
     this.wrapped.push([method, original, wrapper]);
   }
 

@@ -37,7 +37,8 @@ export async function loadEngine(opts) {
   const mainCore = new CoreSession(M, opts.config);
   if (opts.worker) {
     try {
-      return await WorkerEngine.create(new URL(WORKER_FILE, base), wasmModule, opts.config, mainCore, opts.win);
+      return await WorkerEngine.create(new URL(WORKER_FILE, base), wasmModule, opts.config, mainCore,
+        opts.win, opts.report);
     } catch (e) {
       opts.report('worker unavailable, encoding on the main thread', e);
     }

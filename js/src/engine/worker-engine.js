@@ -12,7 +12,7 @@ export class WorkerEngine {
   // Resolves once the worker has its own core; rejects (worker terminated)
   // when it cannot be created: CSP, a cross-origin script URL, no module
   // worker support.
-  static create(url, wasmModule, config, mainCore, win = globalThis) {
+  static create(url, wasmModule, config, mainCore, win, report) {
     const worker = new win.Worker(url, { type: 'module' });
     return new Promise((resolve, reject) => {
       const fail = (why) => {
@@ -29,7 +29,7 @@ export class WorkerEngine {
         const m = e.data;
         if (m.type === 'ready') {
           win.clearTimeout(timer);
-          resolve(new WorkerEngine(worker, mainCore, win));
+          resolve(new WorkerEngine(worker, mainCore, win, report));
         } else if (m.type === 'error') {
           fail(new Error(m.message));
         }
@@ -38,8 +38,9 @@ export class WorkerEngine {
     });
   }
 
-  constructor(worker, mainCore, win) {
+  constructor(worker, mainCore, win, report) {
     this.worker = worker;
+    this.report = report;
     this.inline = new InlineEngine(mainCore, win);
     this.broken = null;
     this.nextId = 1;
@@ -95,6 +96,7 @@ export class WorkerEngine {
   die(error) {
     if (this.broken !== null) return;
     this.broken = error;
+    this.report('worker died, encoding on the main thread', error);
     this.worker.terminate();
     for (const req of this.requests.values()) req.reject(error);
     this.requests.clear();
