@@ -24,6 +24,13 @@ const PAGE = `<!doctype html>
 <body><h1>Shop</h1><ul id="list"><li>one</li></ul><input id="pw" type="password">
 <a id="other" href="/other.html">other</a></body></html>`;
 
+// The ES module build, imported by a module of the page's own.
+const ESM_PAGE = `<!doctype html><html><head><title>ESM</title><script type="module" src="/esm-boot.mjs"></script>
+</head><body><p>esm</p></body></html>`;
+const ESM_BOOT = `import SessionRecorder, { start, stats } from '/assets/recorder.mjs';
+window.esm = { same: SessionRecorder.start === start && SessionRecorder.stats === stats, global: 'SessionRecorder' in window };
+window.SessionRecorder = SessionRecorder;`;
+
 let server;
 let browser;
 let assets;
@@ -35,7 +42,8 @@ before(async () => {
   for (const f of CORE) copyFileSync(path.join(ROOT, 'dist', f), path.join(assets, f));
   server = await startServer({
     mounts: { '/assets/': assets },
-    pages: { '/page.html': PAGE, '/other.html': '<!doctype html><p>other</p>', '/favicon.ico': '' },
+    pages: { '/page.html': PAGE, '/other.html': '<!doctype html><p>other</p>', '/favicon.ico': '',
+      '/esm.html': ESM_PAGE, '/esm-boot.mjs': ESM_BOOT },
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
@@ -212,4 +220,22 @@ test('withdrawn consent: capture stops and nothing unsent leaves', { skip }, asy
   assert.equal(server.collector.bodies.length, count);
   assert.equal((await page.evaluate(() => window.SessionRecorder.stats())).state, 'stopped');
   await page.close();
+});
+
+test('the ES module build finds its assets from import.meta.url', { skip }, async () => {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+  server.collector.bodies.length = 0;
+  await page.goto(`${server.origin}/esm.html`);
+  await page.waitForFunction(() => window.esm !== undefined);
+  assert.deepEqual(await page.evaluate(() => window.esm), { same: true, global: false });
+  const r = await page.evaluate((endpoint) => window.SessionRecorder.start({ endpoint, siteKey: 'esm',
+    consent: { required: false } }).then(() => window.SessionRecorder.flush()), `${server.origin}/collect`);
+  assert.equal(r.batches, 1);
+  assert.equal((await page.evaluate(() => window.SessionRecorder.stats())).engine, 'worker');
+  assert.equal(batches()[0].siteKey, 'esm');
+  await page.close();
+  assert.deepEqual(problems, []);
 });

@@ -349,3 +349,19 @@ test('interactions name nodes the replayer holds, even ones added since the last
   await page.close();
   assert.deepEqual(errors, []);
 });
+
+test('a buffer over maxRecordsBytes is cut without waiting for the interval', { skip }, async () => {
+  const { page, errors } = await open('<p>x</p>');
+  const r = await page.evaluate(async () => {
+    await window.rec.recording.stop();
+    window.rec = window.h.record('relaxed', { maxRecordsBytes: 1024 });
+    await window.rec.start();
+    const before = window.rec.buffers.length;
+    for (let k = 0; k < 20; k++) history.pushState({}, '', `?page=${k}&${'q'.repeat(100)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { before, after: window.rec.buffers.length };
+  });
+  assert.equal(r.after, r.before + 1);
+  await page.close();
+  assert.deepEqual(errors, []);
+});

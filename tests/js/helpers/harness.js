@@ -5,7 +5,7 @@ import { Recording } from '/js/src/recording.js';
 import { Reporter } from '/js/src/report.js';
 import { resolveOptions } from '/js/src/options.js';
 
-export function record(mode) {
+export function record(mode, extra = {}) {
   const buffers = [];
   const logged = [];
   const engine = {
@@ -21,7 +21,7 @@ export function record(mode) {
     close() {},
   };
   const options = resolveOptions({ endpoint: location.origin + '/collect', siteKey: 'test',
-    privacy: { mode }, consent: { required: false }, flushIntervalMs: 600000 }, location.href);
+    privacy: { mode }, consent: { required: false }, flushIntervalMs: 600000, ...extra }, location.href);
   const reporter = new Reporter((msg) => logged.push(msg));
   const recording = new Recording(options, {
     win: window,
