@@ -105,7 +105,8 @@ export class Recording {
       if (this.doc.visibilityState === 'hidden') this.flushNow();
     });
     this.on.on(this.win, 'pagehide', () => this.flushNow());
-    this.timer = this.win.setInterval(ctx.guard('flush', () => this.cut()), this.o.flushIntervalMs);
+    // cut() reports its own failures; its serializing time counts as such.
+    this.timer = this.win.setInterval(() => this.cut(), this.o.flushIntervalMs);
     this.state = 'recording';
     // Loading the core must not compete with the page's own loading.
     if (this.doc.readyState === 'complete') {

@@ -182,9 +182,16 @@ export class Mutations {
     return false;
   }
 
-  // Known, still in the document, and not just re-serialized.
+  // Held by the replayer (known, and every ancestor up to the document
+  // known and serializing its children: a node once removed and now put
+  // inside a <template> is neither), and not just re-serialized.
   stillHeld(node, fresh) {
-    return (fresh === null || !fresh.has(node)) && node.isConnected && this.ctx.mirror.has(node);
+    const mirror = this.ctx.mirror;
+    if ((fresh !== null && fresh.has(node)) || !mirror.has(node)) return false;
+    for (let p = node.parentNode; p !== this.ctx.doc; p = p.parentNode) {
+      if (p === null || !mirror.has(p) || !serializesChildren(p)) return false;
+    }
+    return true;
   }
 
   writeAttr(id, el, local, ns) {

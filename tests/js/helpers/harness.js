@@ -52,7 +52,8 @@ export function liveTree(node = document) {
   if (node.nodeType === 3 || node.nodeType === 8) return `${node.nodeType === 3 ? '#text' : '#comment'}:${node.data}`;
   const name = node.nodeType === 1 ? node.localName : node.nodeType === 10 ? node.name : '#9';
   const attrs = node.nodeType === 1 ? [...node.attributes].map((a) => `${a.name}=${a.value}`).join(',') : '';
-  const kids = node.nodeType === 1 && node.localName === 'script' ? '' : [...node.childNodes]
+  const hidden = node.nodeType === 1 && (node.localName === 'script' || node.localName === 'template');
+  const kids = hidden ? '' : [...node.childNodes]
     .filter((c) => [1, 3, 8, 10].includes(c.nodeType)).map((c) => liveTree(c)).join(',');
   return `${name}${attrs ? `[${attrs}]` : ''}${kids ? `(${kids})` : ''}`;
 }
