@@ -190,6 +190,8 @@ test('a known node moved where the replayer cannot follow (into a <template>) is
   });
   assert.deepEqual(r.records, []);
   assert.equal(replayer.tree(), r.live);
+  r = await step(() => document.querySelector('#tpl > p').remove());
+  assert.deepEqual(r.records, [], 'no REMOVE for what the replayer already forgot');
   await page.close();
   assert.deepEqual(errors, []);
 });

@@ -153,7 +153,7 @@ export class Mutations {
     let p = this.removed.get(node);
     while (p) {
       if (p === this.ctx.doc) return true;
-      if (!mirror.has(p) || this.removed.has(p)) return false;
+      if (!mirror.has(p) || this.removed.has(p) || !serializesChildren(p)) return false;
       p = p.parentNode;
     }
     return false;
