@@ -206,7 +206,7 @@ export class Recording {
       try {
         m.drain();
       } catch (e) {
-        this.report(m.constructor.name, e);
+        this.report('flush', e);
       }
     }
     if (this.writer.size > 0) {
