@@ -290,6 +290,27 @@ test('strict: text masked by length class, never read; CSS and whitespace kept',
   assert.deepEqual(errors, []);
 });
 
+test('strict: changed CSS text is re-added as style text, never sent as a TEXT the core would mask', { skip }, async () => {
+  const { page, step, replayer, errors } = await open('<p>x</p>', 'strict');
+  await step();
+  const r = await step(() => { document.querySelector('style').firstChild.data = '.b { color: blue }'; });
+  assert.deepEqual(r.records.map((x) => x.type), ['MUT_BEGIN', 'REMOVE', 'NODE', 'MUT_END']);
+  const node = r.records[2];
+  assert.equal(node.id, r.records[1].id);
+  assert.deepEqual([node.value, node.flags], ['.b { color: blue }', 1]);
+  assert.ok(replayer.tree().includes('#text:.b { color: blue }'));
+  // Changed and moved in one flush: re-serialized once, with its element.
+  const moved = await step(() => {
+    const style = document.querySelector('style');
+    style.firstChild.data = '.c { color: green }';
+    document.body.append(style);
+  });
+  assert.deepEqual(moved.records.map((x) => x.type), ['MUT_BEGIN', 'REMOVE', 'NODE', 'NODE', 'MUT_END']);
+  assert.equal(moved.records[3].value, '.c { color: green }');
+  await page.close();
+  assert.deepEqual(errors, []);
+});
+
 test('fields: secrets never read in any mode, values masked unless relaxed', { skip }, async () => {
   const trap = () => {
     for (const id of ['pw', 'h', 'cc']) {

@@ -116,6 +116,16 @@ export class Mutations {
     for (const node of this.added) {
       if (this.isAddRoot(node)) adds.push(node);
     }
+    // TEXT records carry no flag, and the core masks text in strict mode:
+    // changed CSS is re-added instead, as a NODE flagged as style text.
+    for (const node of this.texts) {
+      const parent = node.parentNode;
+      if (parent !== null && parent.localName === 'style' && this.stillHeld(node, null) &&
+          !this.removed.has(node) && !this.hasAddedAncestor(node)) {
+        removes.push(mirror.id(node));
+        adds.push(node);
+      }
+    }
     if (removes.length === 0 && adds.length === 0 && !this.hasChanges()) return;
 
     w.settle();
