@@ -2,8 +2,9 @@
 // three calls: inputBuffer, flush (the one that does the work), output. A
 // failure becomes an Error here and nowhere else.
 
+// recorder/include/recorder/status.h, by number.
 const STATUS = ['ok', 'invalid argument', 'malformed', 'too large', 'unsupported',
-  'failed precondition', 'internal'];
+  'failed precondition', 'internal', 'permission denied'];
 
 export function coreError(code, message) {
   const e = new Error(`core ${STATUS[code] || `status ${code}`}: ${message}`);
