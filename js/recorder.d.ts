@@ -26,6 +26,8 @@ export interface StartOptions {
   consent?: ConsentOptions;
   /** Time between flushes, ms (100..600000). Default 3000. */
   flushIntervalMs?: number;
+  /** DOM changes are written, and coalesced, in windows this long, ms (0..600000; 0 = at flush only). Default 100. */
+  mutationWindowMs?: number;
   /** Flush early when the pending records exceed this many bytes (1024..8 MiB). Default 256 KiB. */
   maxRecordsBytes?: number;
   /** Encode in a module Worker when possible (else in idle time). Default true. */

@@ -52,6 +52,10 @@ export const SCHEMA = {
     },
   },
   flushIntervalMs: { default: 3000, check: int(100, 600000) },
+  // DOM changes are written (and coalesced) in windows this long, so a replay
+  // shows them at the right moment and a change that lived a whole window
+  // (a toast shown for 2 s) is not coalesced away. 0: only at flush.
+  mutationWindowMs: { default: 100, check: int(0, 600000) },
   maxRecordsBytes: { default: 256 * 1024, check: int(1024, MAX_RECORDS_BYTES) },
   worker: { default: true, check: bool },
   assetsUrl: { default: null, check: httpUrl },

@@ -136,6 +136,7 @@ export class Recording {
       clearTimeout: (t) => this.win.clearTimeout(t),
       report: this.report,
       mutations: null, // set by the Mutations module
+      mutationWindowMs: this.o.mutationWindowMs,
       // The node an interaction record may name: the target itself when the
       // replayer can have it. A target added since the last flush is not
       // serialized yet; the pending mutations are written first so that it

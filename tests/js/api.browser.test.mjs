@@ -15,9 +15,11 @@ import { readBatch, hasZstd } from './helpers/batch.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CORE = ['recorder-core.mjs', 'recorder-core.wasm'];
-const skip = !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM}`
-  : !CORE.every((f) => existsSync(path.join(ROOT, 'dist', f))) ? 'dist/recorder-core.* not built yet'
-    : !hasZstd() ? 'no zstd CLI' : false;
+// A missing prerequisite fails the suite: ./run test installs and builds
+// all of them, so a skip here would only hide a broken set-up.
+const missing = !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM}`
+  : !CORE.every((f) => existsSync(path.join(ROOT, 'dist', f))) ? 'dist/recorder-core.* not built (./run build)'
+    : !hasZstd() ? 'no zstd CLI' : null;
 
 const PAGE = `<!doctype html>
 <html><head><title>API test</title><script src="/assets/recorder.js"></script></head>
@@ -36,7 +38,7 @@ let browser;
 let assets;
 
 before(async () => {
-  if (skip) return;
+  if (missing) throw new Error(`cannot run the API browser tests: ${missing}`);
   assets = mkdtempSync(path.join(os.tmpdir(), 'rec-js-assets-'));
   await buildAll(assets);
   for (const f of CORE) copyFileSync(path.join(ROOT, 'dist', f), path.join(assets, f));
@@ -78,7 +80,7 @@ const waitFor = async (cond, ms = 3000) => {
   return cond();
 };
 
-test('nothing is requested, loaded or stored before consent; then batches flow', { skip }, async () => {
+test('nothing is requested, loaded or stored before consent; then batches flow', async () => {
   const { page, problems, requests, start } = await open();
   await start({});
   await page.waitForTimeout(300);
@@ -111,7 +113,7 @@ test('nothing is requested, loaded or stored before consent; then batches flow',
   assert.deepEqual(problems, []);
 });
 
-test('worker: false encodes on the main thread, in idle time', { skip }, async () => {
+test('worker: false encodes on the main thread, in idle time', async () => {
   const { page, problems, start } = await open();
   await start({ worker: false, consent: { required: false } });
   const r = await page.evaluate(() => window.SessionRecorder.flush());
@@ -122,7 +124,7 @@ test('worker: false encodes on the main thread, in idle time', { skip }, async (
   assert.deepEqual(problems, []);
 });
 
-test('Global Privacy Control: never records', { skip }, async () => {
+test('Global Privacy Control: never records', async () => {
   const { page, requests, start } = await open({ gpc: true });
   await start({ consent: { required: false } });
   await page.evaluate(() => window.SessionRecorder.consent(true));
@@ -132,7 +134,7 @@ test('Global Privacy Control: never records', { skip }, async () => {
   await page.close();
 });
 
-test('a refused batch rejects flush() with the collector\'s reason and is counted', { skip }, async () => {
+test('a refused batch rejects flush() with the collector\'s reason and is counted', async () => {
   const { page, problems, start } = await open();
   await start({ consent: { required: false } });
   server.collector.status = 400;
@@ -147,7 +149,7 @@ test('a refused batch rejects flush() with the collector\'s reason and is counte
   assert.equal(problems.filter((p) => p.includes('unknown site key')).length, 1);
 });
 
-test('hidden page: the batch leaves synchronously, even if the page is gone right after', { skip }, async () => {
+test('hidden page: the batch leaves synchronously, even if the page is gone right after', async () => {
   const { page, start } = await open();
   await start({ consent: { required: false } });
   await page.evaluate(() => window.SessionRecorder.flush());
@@ -167,7 +169,7 @@ test('hidden page: the batch leaves synchronously, even if the page is gone righ
   assert.ok(await waitFor(() => [0, 1, 2].every((seq) => arrived().has(seq))), 'seq 0, 1 and 2 arrived');
 });
 
-test('pagehide on navigation sends the last batch', { skip }, async () => {
+test('pagehide on navigation sends the last batch', async () => {
   const { page, start } = await open();
   await start({ consent: { required: false } });
   await page.evaluate(() => window.SessionRecorder.flush());
@@ -178,7 +180,7 @@ test('pagehide on navigation sends the last batch', { skip }, async () => {
   await page.close();
 });
 
-test('stop() flushes, then removes every listener, observer and history wrapper', { skip }, async () => {
+test('stop() flushes, then removes every listener, observer and history wrapper', async () => {
   const { page, problems, start } = await open();
   const original = await page.evaluate(() => (window.origPush = history.pushState, true));
   assert.ok(original);
@@ -204,7 +206,7 @@ test('stop() flushes, then removes every listener, observer and history wrapper'
   assert.deepEqual(problems, []);
 });
 
-test('withdrawn consent: capture stops and nothing unsent leaves', { skip }, async () => {
+test('withdrawn consent: capture stops and nothing unsent leaves', async () => {
   const { page, start } = await open();
   await start({});
   await page.evaluate(() => window.SessionRecorder.consent(true));
@@ -222,7 +224,7 @@ test('withdrawn consent: capture stops and nothing unsent leaves', { skip }, asy
   await page.close();
 });
 
-test('the ES module build finds its assets from import.meta.url', { skip }, async () => {
+test('the ES module build finds its assets from import.meta.url', async () => {
   const page = await browser.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(String(e)));

@@ -14,7 +14,7 @@ import { readRecords } from './helpers/records-reader.js';
 import { Replayer } from './helpers/replay.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
+// A missing Chromium fails the suite (./run test installs it); no skipping.
 
 const PAGE = `<!doctype html>
 <html><head><title>Capture test</title>
@@ -27,7 +27,7 @@ let server;
 let browser;
 
 before(async () => {
-  if (skip) return;
+  if (!existsSync(CHROMIUM)) throw new Error(`cannot run the capture browser tests: no Chromium at ${CHROMIUM}`);
   server = await startServer({
     mounts: { '/js/': path.join(ROOT, 'js'), '/tests/js/': path.join(ROOT, 'tests/js') },
     pages: { '/page.html': PAGE, '/boot.mjs': BOOT, '/favicon.ico': '' },
@@ -77,7 +77,7 @@ async function open(html, mode = 'relaxed', setup = null) {
   return { page, step, replayer, errors };
 }
 
-test('snapshot: document, doctype, SVG namespace, style text flag, script without children', { skip }, async () => {
+test('snapshot: document, doctype, SVG namespace, style text flag, script without children', async () => {
   const { page, step, replayer, errors } = await open(
     '<p class="x">Hi <b>there</b></p><svg viewBox="0 0 1 1"><circle r="1"></circle></svg>' +
     '<script>var secret = 1;</script><!-- note -->');
@@ -101,7 +101,7 @@ test('snapshot: document, doctype, SVG namespace, style text flag, script withou
   assert.deepEqual(errors, []);
 });
 
-test('coalescing: add+remove costs nothing; moves keep ids; removes name only held nodes', { skip }, async () => {
+test('coalescing: add+remove costs nothing; moves keep ids; removes name only held nodes', async () => {
   const { page, step, replayer, errors } = await open(
     '<ul id="list"><li id="a">a</li><li id="b">b</li><li id="c">c</li></ul><div id="box"><span id="s">s</span></div>');
   await step();
@@ -147,7 +147,7 @@ test('coalescing: add+remove costs nothing; moves keep ids; removes name only he
   assert.deepEqual(errors, []);
 });
 
-test('coalescing: nested adds, known nodes moved into new subtrees, attributes and text', { skip }, async () => {
+test('coalescing: nested adds, known nodes moved into new subtrees, attributes and text', async () => {
   const { page, step, replayer, errors } = await open('<div id="old" title="t">old<i>x</i></div><p id="p">text</p>');
   await step();
   const r = await step(() => {
@@ -178,7 +178,7 @@ test('coalescing: nested adds, known nodes moved into new subtrees, attributes a
   assert.deepEqual(errors, []);
 });
 
-test('a known node moved where the replayer cannot follow (into a <template>) is no longer named', { skip }, async () => {
+test('a known node moved where the replayer cannot follow (into a <template>) is no longer named', async () => {
   const { page, step, replayer, errors } = await open('<p id="p">x</p><template id="tpl"></template>');
   await step();
   let r = await step(() => document.getElementById('tpl').append(document.getElementById('p')));
@@ -196,7 +196,7 @@ test('a known node moved where the replayer cannot follow (into a <template>) is
   assert.deepEqual(errors, []);
 });
 
-test('coalescing survives random DOM churn (seeded), flush after flush', { skip }, async () => {
+test('coalescing survives random DOM churn (seeded), flush after flush', async () => {
   // A <template>: nodes moved into it leave the replayer's view for good.
   const { page, step, replayer, errors } = await open('<div id="w"><p>a</p><p>b</p></div><template></template>');
   await step();
@@ -266,7 +266,7 @@ test('coalescing survives random DOM churn (seeded), flush after flush', { skip 
   assert.deepEqual(errors, []);
 });
 
-test('strict: text masked by length class, never read; CSS and whitespace kept', { skip }, async () => {
+test('strict: text masked by length class, never read; CSS and whitespace kept', async () => {
   // Booby-trapped content: any read of it shows in window.reads.
   const trap = () => {
     const t = document.getElementById('t').firstChild;
@@ -290,7 +290,7 @@ test('strict: text masked by length class, never read; CSS and whitespace kept',
   assert.deepEqual(errors, []);
 });
 
-test('strict: changed CSS text is re-added as style text, never sent as a TEXT the core would mask', { skip }, async () => {
+test('strict: changed CSS text is re-added as style text, never sent as a TEXT the core would mask', async () => {
   const { page, step, replayer, errors } = await open('<p>x</p>', 'strict');
   await step();
   const r = await step(() => { document.querySelector('style').firstChild.data = '.b { color: blue }'; });
@@ -311,7 +311,7 @@ test('strict: changed CSS text is re-added as style text, never sent as a TEXT t
   assert.deepEqual(errors, []);
 });
 
-test('fields: secrets never read in any mode, values masked unless relaxed', { skip }, async () => {
+test('fields: secrets never read in any mode, values masked unless relaxed', async () => {
   const trap = () => {
     for (const id of ['pw', 'h', 'cc']) {
       const el = document.getElementById(id);
@@ -360,7 +360,7 @@ test('fields: secrets never read in any mode, values masked unless relaxed', { s
   }
 });
 
-test('interactions name nodes the replayer holds, even ones added since the last flush', { skip }, async () => {
+test('interactions name nodes the replayer holds, even ones added since the last flush', async () => {
   const { page, step, replayer, errors } = await open('<ul id="cart"></ul><div id="scroller" style="height:50px;overflow:auto"><div style="height:500px"></div></div>');
   await step();
   const r = await step(() => {
@@ -390,7 +390,7 @@ test('interactions name nodes the replayer holds, even ones added since the last
   assert.deepEqual(errors, []);
 });
 
-test('a buffer over maxRecordsBytes is cut without waiting for the interval', { skip }, async () => {
+test('a buffer over maxRecordsBytes is cut without waiting for the interval', async () => {
   const { page, errors } = await open('<p>x</p>');
   const r = await page.evaluate(async () => {
     await window.rec.recording.stop();
@@ -405,3 +405,40 @@ test('a buffer over maxRecordsBytes is cut without waiting for the interval', { 
   await page.close();
   assert.deepEqual(errors, []);
 });
+
+// A change that stays up longer than mutationWindowMs reaches the wire even
+// when it is undone before the next flush: a replay must show the toast the
+// visitor saw, at the time it was shown. With the window off (0), the same
+// add and remove coalesce away at the flush.
+for (const windowMs of [50, 0]) {
+  test(`mutation window ${windowMs} ms: a toast shown for 300 ms is ${windowMs ? 'recorded' : 'coalesced'}`, async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}/page.html`);
+    await page.waitForFunction(() => window.ready === true);
+    const groups = await page.evaluate(async (mutationWindowMs) => {
+      window.rec = window.h.record('relaxed', { mutationWindowMs });
+      await window.rec.start();
+      await window.rec.flush();
+      const toast = document.createElement('div');
+      toast.id = 'toast';
+      document.body.append(toast);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      toast.remove();
+      return window.rec.flush();
+    }, windowMs);
+    const records = groups.flatMap((b) => readRecords(Uint8Array.from(b)).records);
+    const begins = records.filter((r) => r.type === 'MUT_BEGIN');
+    const added = records.filter((r) => r.type === 'NODE' && r.attrs.some(([k, v]) => k === 'id' && v === 'toast'));
+    if (windowMs) {
+      assert.equal(added.length, 1, 'the toast was added on the wire');
+      assert.equal(records.filter((r) => r.type === 'REMOVE' && r.id === added[0].id).length, 1, 'then removed');
+      assert.equal(begins.length, 2, 'in two groups');
+      const gap = begins[1].t - begins[0].t;
+      assert.ok(gap >= 200, `the removal is stamped when it happened (${gap} ms after the add)`);
+    } else {
+      assert.deepEqual(added, []);
+      assert.deepEqual(begins, []);
+    }
+    await page.close();
+  });
+}

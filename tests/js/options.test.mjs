@@ -15,6 +15,7 @@ test('defaults are the privacy-safe ones', () => {
     privacy: { mode: 'strict' },
     consent: { required: true, gpc: true },
     flushIntervalMs: 3000,
+    mutationWindowMs: 100,
     maxRecordsBytes: 256 * 1024,
     worker: true,
     assetsUrl: ASSETS,

@@ -47,6 +47,21 @@ export class Mutations {
     });
   }
 
+  // Writes the pending changes one window after the first of them.
+  schedule() {
+    const ctx = this.ctx;
+    if (this.windowTimer || !ctx.mutationWindowMs) return;
+    this.windowTimer = ctx.setTimeout(ctx.guard('mutations', () => {
+      this.windowTimer = 0;
+      this.collect();
+    }), ctx.mutationWindowMs);
+  }
+
+  cancelWindow() {
+    if (this.windowTimer) this.ctx.clearTimeout(this.windowTimer);
+    this.windowTimer = 0;
+  }
+
   clear() {
     this.added = new Set();
     // node -> the parent it was first removed from in this window: its
@@ -57,6 +72,7 @@ export class Mutations {
   }
 
   note(records) {
+    if (records.length) this.schedule();
     const mirror = this.ctx.mirror;
     for (const r of records) {
       if (r.type === 'childList') {
@@ -93,6 +109,7 @@ export class Mutations {
   collect() {
     this.noteTypes(this.types.takeRecords());
     this.note(this.observer.takeRecords());
+    this.cancelWindow();
     if (this.added.size + this.removed.size + this.attrs.size + this.texts.size === 0) return;
     const ctx = this.ctx;
     const t0 = ctx.perfNow();
@@ -219,6 +236,7 @@ export class Mutations {
   }
 
   stop() {
+    this.cancelWindow();
     this.ctx.mutations = null;
     this.observer.disconnect();
     this.types.disconnect();
@@ -226,6 +244,7 @@ export class Mutations {
   }
 
   reset() {
+    this.cancelWindow();
     this.observer.takeRecords();
     this.types.takeRecords();
     this.clear();
