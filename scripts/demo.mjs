@@ -41,6 +41,9 @@ const result = await page.evaluate(async () => {
 await browser.close();
 
 const session = await collector.session(result.sessionId);
+// The collector's own account of what it stored (compressed and decoded sizes).
+const listed = await (await fetch(`${collector.url}/v1/sessions?site=demo`)).json();
+const stored = listed.find((s) => s.session === session.session) || { bytes: 0, rawBytes: 0 };
 const byType = {};
 for (const ev of session.events) byType[ev.type] = (byType[ev.type] || 0) + 1;
 
@@ -52,9 +55,9 @@ for (const [type, n] of Object.entries(byType).sort((a, b) => b[1] - a[1])) {
 const kb = (n) => `${n} B (${(n / 1024).toFixed(1)} KiB)`;
 console.log('\nbytes');
 console.log(`  records handed to the core   ${kb(result.recordsBytes)}`);
-console.log(`  wire batches, uncompressed   ${kb(result.batchBytes ?? 0)}`);
-console.log(`  sent, zstd                   ${kb(result.compressedBytes)}`);
-if (result.batchBytes) console.log(`  compression ratio            ${(result.batchBytes / result.compressedBytes).toFixed(2)}x`);
+console.log(`  FlatBuffers batches          ${kb(stored.rawBytes)}`);
+console.log(`  sent, zstd                   ${kb(result.compressedBytes)}  (collector stored ${stored.bytes} B)`);
+console.log(`  compression ratio            ${(stored.rawBytes / result.compressedBytes).toFixed(2)}x`);
 console.log(`  bytes per event (sent)       ${(result.compressedBytes / session.events.length).toFixed(1)}`);
 console.log(`  JS-Wasm calls                ${result.wasmCalls} for ${result.flushes} flushes`);
 console.log(`\nstored in ${db}`);
