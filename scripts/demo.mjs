@@ -59,7 +59,7 @@ console.log(`  FlatBuffers batches          ${kb(stored.rawBytes)}`);
 console.log(`  sent, zstd                   ${kb(result.compressedBytes)}  (collector stored ${stored.bytes} B)`);
 console.log(`  compression ratio            ${(stored.rawBytes / result.compressedBytes).toFixed(2)}x`);
 console.log(`  bytes per event (sent)       ${(result.compressedBytes / session.events.length).toFixed(1)}`);
-console.log(`  JS-Wasm calls                ${result.wasmCalls} for ${result.flushes} flushes`);
+console.log(`  JS-Wasm calls                ${result.wasmCalls} for ${result.flushes} flushes (engine: ${result.engine})`);
 console.log(`\nstored in ${db}`);
 console.log(`decode it:  ${path.relative(process.cwd(), DECODE_BIN)} --db ${path.relative(process.cwd(), db)} --session ${session.session}`);
 try {
