@@ -13,13 +13,19 @@ if(EMSCRIPTEN)
   if(NOT EXISTS "${RECORDER_ZSTD_SRC}/zstd.h")
     message(FATAL_ERROR "zstd sources missing at ${RECORDER_ZSTD_SRC}; run scripts/setup")
   endif()
-  # The recorder only compresses: common/ and compress/ are all it needs.
+  # The recorder only compresses: common/ and compress/ are all it needs, and
+  # at levels 1..3 not the lazy/optimal match finders, which are a third of
+  # the compressor (wasm/zstd_fast_only.c stands in for their entry points).
   file(GLOB ZSTD_WASM_SOURCES "${RECORDER_ZSTD_SRC}/common/*.c" "${RECORDER_ZSTD_SRC}/compress/*.c")
-  add_library(zstd_wasm STATIC ${ZSTD_WASM_SOURCES})
+  list(FILTER ZSTD_WASM_SOURCES EXCLUDE REGEX "/zstd_(lazy|opt)\\.c$")
+  add_library(zstd_wasm STATIC ${ZSTD_WASM_SOURCES} "${CMAKE_SOURCE_DIR}/wasm/zstd_fast_only.c")
+  target_compile_definitions(zstd_wasm INTERFACE RECORDER_ZSTD_FAST_ONLY)
   target_include_directories(zstd_wasm SYSTEM PUBLIC "${RECORDER_ZSTD_SRC}")
   target_compile_definitions(zstd_wasm PRIVATE
     ZSTD_MULTITHREAD=0 ZSTD_LEGACY_SUPPORT=0 ZSTD_STRIP_ERROR_STRINGS DEBUGLEVEL=0)
-  target_compile_options(zstd_wasm PRIVATE -O3)
+  # zstd's speed lives in its match finders: keep them fast unless asked.
+  set(RECORDER_ZSTD_OPT "-O3" CACHE STRING "Optimisation flag for zstd in the Wasm build")
+  target_compile_options(zstd_wasm PRIVATE ${RECORDER_ZSTD_OPT})
   set(RECORDER_ZSTD_TARGET zstd_wasm)
 
   # Only flatbuffers/ may be on the include path: -I/usr/include would pull in

@@ -5,6 +5,7 @@
 #    a CSP of script-src 'self' 'wasm-unsafe-eval'.
 #  - No filesystem; memory starts small and grows with the batch.
 set(RECORDER_DIST_DIR "${CMAKE_SOURCE_DIR}/dist" CACHE PATH "Where the site-servable files go")
+set(RECORDER_WASM_OPT "-O3" CACHE STRING "Optimisation flag for the Wasm link (binaryen passes)")
 
 set(RECORDER_WASM_LINK_OPTIONS
   -lembind
@@ -19,5 +20,5 @@ set(RECORDER_WASM_LINK_OPTIONS
   -sDYNAMIC_EXECUTION=0
   -sEXPORTED_RUNTIME_METHODS=['HEAPU8']
   -sINCOMING_MODULE_JS_API=['locateFile','instantiateWasm','wasmBinary','print','printErr','onAbort']
-  -O3
+  ${RECORDER_WASM_OPT}
 )

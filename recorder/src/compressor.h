@@ -16,6 +16,14 @@ namespace recorder {
 
 class Compressor {
  public:
+  // The browser build carries only zstd's fast match finders (levels 1..3;
+  // see wasm/zstd_fast_only.c); native builds have them all.
+#ifdef RECORDER_ZSTD_FAST_ONLY
+  static constexpr int kMaxLevel = 3;
+#else
+  static constexpr int kMaxLevel = 9;
+#endif
+
   explicit Compressor(int level);
   ~Compressor();
   Compressor(const Compressor&) = delete;

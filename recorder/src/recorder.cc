@@ -44,8 +44,8 @@ Status Recorder::Create(const Options& options, std::unique_ptr<Recorder>* out) 
   RECORDER_RETURN_IF_ERROR(ValidateIdentifier(options.page_view_id, "page view id"));
   int mode = static_cast<int>(options.privacy_mode);
   if (mode < 0 || mode > 2) return Status::InvalidArgument("privacy mode must be 0, 1 or 2");
-  if (options.compression_level < 1 || options.compression_level > 9) {
-    return Status::InvalidArgument("compression level must be 1 to 9");
+  if (options.compression_level < 1 || options.compression_level > Compressor::kMaxLevel) {
+    return Status::InvalidArgument("compression level must be 1 to " + std::to_string(Compressor::kMaxLevel));
   }
   if (options.max_records_bytes == 0 || options.max_batch_bytes == 0) {
     return Status::InvalidArgument("size caps must be positive");

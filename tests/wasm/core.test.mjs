@@ -108,3 +108,23 @@ test('memory growth keeps big flushes working', () => {
   assert.ok(unzstd(frame).includes(Buffer.from('text node 19999')));
   s.delete();
 });
+
+test('the browser build compresses at levels 1 to 3 only (fast match finders)', () => {
+  for (const level of [1, 2, 3]) {
+    const s = new M.Session({ ...config, privacyMode: 2, compressionLevel: level });
+    assert.equal(s.errorCode(), 0, `level ${level}`);
+    const bytes = records(0, ({ u, s: str, tag }) => {
+      tag(0x02); u(0); u(0); u(0);
+      for (let id = 1; id <= 3000; id++) { tag(0x06); u(id); u(id === 1 ? 0 : 1); u(0); u(3); u(0); u(0); str(''); str('row ' + (id % 37)); u(0); }
+      tag(0x03);
+    });
+    const { code, frame } = flush(s, bytes);
+    assert.equal(code, 0, s.errorMessage());
+    assert.ok(unzstd(frame).includes(Buffer.from('row 36')));
+    s.delete();
+  }
+  const s = new M.Session({ ...config, compressionLevel: 4 });
+  assert.equal(s.errorCode(), 1);
+  assert.match(s.errorMessage(), /compression level must be 1 to 3/);
+  s.delete();
+});
