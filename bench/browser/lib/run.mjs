@@ -1,0 +1,156 @@
+// One measured visit: a fresh browser context, the workload page loaded with
+// no recorder, then (inside the measured window) the recorder injected and
+// started, the scripted visit, and the final flush. The window is measured
+// three ways: CDP Performance.getMetrics (main-thread task time, script,
+// layout, style), a trace (longest task, the recorder's share of each task),
+// and the harness in the page (input-to-next-frame, snapshot time).
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { ROOT } from '../../../scripts/lib/collector.mjs';
+import { HERE, PACKER_DIST, RRWEB_DIST, RRWEB_FILE, newCounter } from './servers.mjs';
+import { TRACE_CATEGORIES, analyzeTrace } from './trace.mjs';
+
+// Installed in the page (init script) and in each worker: remembers every
+// WebAssembly.Memory that an instantiation exports or imports, so the run
+// can report the Wasm memory in use wherever the core runs.
+function wasmMemoryHook() {
+  const g = globalThis;
+  if (g.__benchWasm) return;
+  g.__benchWasm = [];
+  const note = (instance, imports) => {
+    try {
+      for (const v of Object.values(instance.exports || {})) if (v instanceof WebAssembly.Memory) g.__benchWasm.push(v);
+      for (const mod of Object.values(imports || {})) for (const v of Object.values(mod || {})) if (v instanceof WebAssembly.Memory) g.__benchWasm.push(v);
+    } catch (e) { /* measurement only */ }
+  };
+  const inst = WebAssembly.instantiate;
+  WebAssembly.instantiate = function (src, imports) {
+    return inst.apply(this, arguments).then((r) => { note(r.instance || r, imports); return r; });
+  };
+  const stream = WebAssembly.instantiateStreaming;
+  if (stream) {
+    WebAssembly.instantiateStreaming = function (src, imports) {
+      return stream.apply(this, arguments).then((r) => { note(r.instance, imports); return r; });
+    };
+  }
+}
+const wasmBytes = () => [...new Set(globalThis.__benchWasm || [])].reduce((s, m) => s + m.buffer.byteLength, 0);
+
+const METRICS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'];
+
+async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  const m = {};
+  for (const { name, value } of list) m[name] = value;
+  return m;
+}
+
+export function isRecorderUrl(url) {
+  return /\/dist\/recorder[^/]*$|\/vendor\/rrweb/.test(url || '');
+}
+
+// For --url pages: the bench's files are served under /__bench/ on the page's
+// own origin (so our Worker is same-origin), through request interception.
+async function routeBenchFiles(page, origin) {
+  const map = [['/__bench/dist/', path.join(ROOT, 'dist')], ['/__bench/bench/', path.join(HERE, 'workloads')],
+    ['/__bench/vendor/rrweb-packer/', PACKER_DIST], ['/__bench/vendor/rrweb/', RRWEB_DIST]];
+  const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.wasm': 'application/wasm' };
+  await page.route(`${origin}/__bench/**`, async (route) => {
+    const p = new URL(route.request().url()).pathname;
+    const hit = map.find(([prefix]) => p.startsWith(prefix));
+    if (!hit) return route.fulfill({ status: 404, body: 'not found' });
+    let rel = p.slice(hit[0].length);
+    if (hit[0] === '/__bench/vendor/rrweb/') rel = RRWEB_FILE;
+    try {
+      const body = await readFile(path.join(hit[1], rel));
+      await route.fulfill({ status: 200, body, headers: { 'Content-Type': TYPES[path.extname(rel)] || 'application/octet-stream' } });
+    } catch {
+      await route.fulfill({ status: 404, body: 'not found' });
+    }
+  });
+}
+
+// env: { browser, servers }, workload: { path | url, drive }, mode, floor: measure the bare walk
+export async function measureRun({ browser, servers }, workload, mode, { floor = false } = {}) {
+  const external = Boolean(workload.url);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: external });
+  try {
+    await context.addInitScript(wasmMemoryHook);
+    const page = await context.newPage();
+    const workers = [];
+    page.on('worker', (w) => { workers.push(w); w.evaluate(wasmMemoryHook).catch(() => {}); });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+
+    let url;
+    let base = servers.site.url;
+    if (external) {
+      url = workload.url;
+      base = new URL(url).origin + '/__bench';
+      await routeBenchFiles(page, new URL(url).origin);
+    } else {
+      url = servers.site.url + workload.path;
+    }
+    await page.goto(url, { waitUntil: 'load' });
+    if (external) await page.addScriptTag({ url: base + '/bench/harness.js' });
+    await page.waitForFunction(() => window.__bench && window.__bench.load);
+    await page.waitForTimeout(200);
+
+    const counter = newCounter();
+    servers.counts.ours = counter;
+    servers.counts.rrweb = counter;
+    await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    const m0 = await metrics(cdp);
+    const t0 = Date.now();
+    await page.evaluate(([m, cfg]) => window.__bench.load(m, cfg), [mode, {
+      base, endpoint: servers.proxyUrl, siteKey: 'bench', sink: servers.sinkUrl, flushIntervalMs: 3000,
+    }]);
+    await workload.drive(page);
+    const inPage = await page.evaluate(() => window.__bench.finish());
+    const wallMs = Date.now() - t0;
+    const m1 = await metrics(cdp);
+    const trace = analyzeTrace(await browser.stopTracing(), isRecorderUrl);
+
+    const floorResult = floor ? await page.evaluate(() => window.__bench.walkFloor()) : null;
+    await cdp.send('HeapProfiler.collectGarbage');
+    const m2 = await metrics(cdp);
+    let wasm = await page.evaluate(wasmBytes).catch(() => 0);
+    for (const w of workers) wasm += await w.evaluate(wasmBytes).catch(() => 0);
+
+    let collectorRaw = null;
+    if (mode.startsWith('ours') && inPage.stats && inPage.stats.sessionId) {
+      collectorRaw = await servers.collectorRawBytes(inPage.stats.sessionId);
+    }
+    const lat = inPage.latencies.map(([, ms]) => ms).sort((a, b) => a - b);
+    const pct = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : null);
+    const d = (k) => (m1[k] - m0[k]) * 1000;
+    return {
+      mode,
+      wallMs,
+      taskMs: d('TaskDuration'),
+      scriptMs: d('ScriptDuration'),
+      layoutMs: d('LayoutDuration'),
+      styleMs: d('RecalcStyleDuration'),
+      trace,
+      inputs: lat.length,
+      inputP50Ms: pct(0.5),
+      inputP95Ms: pct(0.95),
+      inputMaxMs: lat.length ? lat[lat.length - 1] : null,
+      heapBytes: m2.JSHeapUsedSize,
+      wasmBytes: wasm,
+      snapshotMs: inPage.snapshotMs,
+      startMs: inPage.startMs,
+      floor: floorResult,
+      wire: { ...counter },
+      recordsBytes: inPage.stats && inPage.stats.recordsBytes,
+      collector: collectorRaw,
+      stats: inPage.stats || null,
+      cspViolations: inPage.cspViolations,
+      pageErrors: errors,
+    };
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,61 @@
+// A mutation-heavy live dashboard: every 50 ms, 40 tile values change
+// (text), 10 tiles change state (class and attribute), the region table's
+// cells are rewritten, and one log line is added while the oldest beyond 60
+// is removed. Deterministic (seeded), starts at load, runs until the page
+// goes away.
+(function () {
+  let seed = 42;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const tiles = document.getElementById('tiles');
+  const values = [];
+  for (let i = 0; i < 240; i++) {
+    const t = document.createElement('div');
+    t.className = 'tile ok';
+    t.setAttribute('data-service', 'svc-' + i);
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = 'service-' + i;
+    const v = document.createElement('b');
+    v.textContent = '0';
+    t.append(name, v);
+    tiles.appendChild(t);
+    values.push(v);
+  }
+  const tbody = document.querySelector('#regions tbody');
+  const cells = [];
+  for (let r = 0; r < 30; r++) {
+    const tr = document.createElement('tr');
+    const row = [];
+    for (let c = 0; c < 5; c++) {
+      const td = document.createElement('td');
+      td.textContent = c === 0 ? 'region-' + r : '-';
+      tr.appendChild(td);
+      row.push(td);
+    }
+    tbody.appendChild(tr);
+    cells.push(row);
+  }
+  const log = document.getElementById('log');
+  const clock = document.getElementById('clock');
+  let tick = 0;
+  setInterval(() => {
+    tick++;
+    for (let i = 0; i < 40; i++) values[(rnd() * values.length) | 0].textContent = String((rnd() * 1000) | 0);
+    for (let i = 0; i < 10; i++) {
+      const t = tiles.children[(rnd() * tiles.children.length) | 0];
+      const bad = rnd() < 0.2;
+      t.className = 'tile ' + (bad ? 'warn' : 'ok');
+      t.setAttribute('data-load', String((rnd() * 100) | 0));
+    }
+    const row = cells[tick % cells.length];
+    row[1].textContent = ((rnd() * 90) | 0) + ' ms';
+    row[2].textContent = ((rnd() * 400) | 0) + ' ms';
+    row[3].textContent = String((rnd() * 5) | 0);
+    row[4].innerHTML = rnd() < 0.1 ? '<em class="warn">degraded</em>' : '<span>healthy</span>';
+    const li = document.createElement('li');
+    li.textContent = 'tick ' + tick + ': service-' + ((rnd() * 240) | 0) + ' reported ' + ((rnd() * 1000) | 0) + ' requests';
+    log.prepend(li);
+    if (log.children.length > 60) log.lastElementChild.remove();
+    clock.textContent = 'tick ' + tick;
+  }, 50);
+})();

@@ -1,0 +1,123 @@
+// In-page side of the browser bench. Loaded by every workload page (and
+// injected into --url pages) as a classic script from the page's own origin,
+// so it runs under `script-src 'self' 'wasm-unsafe-eval'`. Identical in every
+// mode: its own cost is part of the no-recorder baseline.
+//
+//   __bench.load(mode, cfg)  inject and start a recorder; resolves once it records
+//   __bench.finish()         final flush; resolves with what the page measured
+//   __bench.walkFloor()      the bare walk: reads each node's tag, attributes and text
+(function () {
+  'use strict';
+  const now = () => performance.now();
+  const B = (window.__bench = window.__bench || {});
+  B.latencies = [];        // [type, ms] input event timeStamp -> end of the next frame
+  B.snapshotMs = null;     // the recorder's full snapshot, main-thread ms
+  B.startMs = null;        // from injection to "recording"
+  B.cspViolations = [];
+
+  document.addEventListener('securitypolicyviolation', (e) => {
+    B.cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || ''));
+  });
+
+  // Input-to-next-frame: the event's own timestamp (when the input was
+  // created, before any queueing) to a task posted from the next animation
+  // frame, i.e. after that frame's script, style and layout ran. One probe
+  // per frame; the later events of the same frame share it.
+  let pending = null;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    const t = now();
+    for (const [type, ts] of pending) B.latencies.push([type, t - ts]);
+    pending = null;
+  };
+  function probe(e) {
+    if (!e.isTrusted) return;
+    if (pending) { pending.push([e.type, e.timeStamp]); return; }
+    pending = [[e.type, e.timeStamp]];
+    requestAnimationFrame(() => channel.port2.postMessage(0));
+  }
+  for (const type of ['pointermove', 'pointerdown', 'click', 'keydown', 'wheel']) {
+    window.addEventListener(type, probe, { capture: true, passive: true });
+  }
+
+  // The floor for the full snapshot: visit every node once and read only what
+  // any serializer must read (tag, attributes, text). Nothing is written.
+  B.walkFloor = function () {
+    const t0 = now();
+    let n = 0, chars = 0;
+    const walk = (node) => {
+      n++;
+      if (node.nodeType === 1) {
+        chars += node.tagName.length;
+        const attrs = node.attributes;
+        for (let i = 0; i < attrs.length; i++) chars += attrs[i].name.length + attrs[i].value.length;
+      } else if (node.nodeType === 3 || node.nodeType === 8) {
+        chars += node.data.length;
+      }
+      for (let c = node.firstChild; c; c = c.nextSibling) walk(c);
+    };
+    walk(document);
+    return { ms: now() - t0, nodes: n, chars };
+  };
+
+  function addScript(src, type) {
+    return new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = src;
+      if (type) s.type = type;
+      s.onload = resolve;
+      s.onerror = () => reject(new Error('failed to load ' + src));
+      document.head.appendChild(s);
+    });
+  }
+
+  // cfg: { base, endpoint, siteKey, sink, flushIntervalMs }
+  B.load = async function (mode, cfg) {
+    B.mode = mode;
+    const t0 = now();
+    if (mode === 'none') {
+      B.startMs = 0;
+      return;
+    }
+    if (mode === 'ours-strict' || mode === 'ours-relaxed') {
+      await addScript(cfg.base + '/dist/recorder.js');
+      const R = window.SessionRecorder;
+      await R.start({
+        endpoint: cfg.endpoint,
+        siteKey: cfg.siteKey,
+        consent: { required: false },
+        privacy: { mode: mode === 'ours-strict' ? 'strict' : 'relaxed' },
+        assetsUrl: cfg.base + '/dist/',
+      });
+      // start() resolves once capture has begun; the snapshot's cost is the
+      // recorder's own serializeMs before any mutation was written.
+      B.snapshotMs = R.stats().serializeMs;
+      B.startMs = now() - t0;
+      return;
+    }
+    if (mode === 'rrweb') {
+      await addScript(cfg.base + '/vendor/rrweb/rrweb.umd.min.js');
+      await addScript(cfg.base + '/bench/rrweb-boot.mjs', 'module');
+      B.snapshotMs = B.rrweb.start(cfg);
+      B.startMs = now() - t0;
+      return;
+    }
+    throw new Error('unknown mode ' + mode);
+  };
+
+  B.finish = async function () {
+    const out = { mode: B.mode, startMs: B.startMs, snapshotMs: B.snapshotMs };
+    if (B.mode && B.mode.startsWith('ours')) {
+      const R = window.SessionRecorder;
+      await R.flush();
+      out.stats = R.stats();
+    } else if (B.mode === 'rrweb') {
+      out.stats = await B.rrweb.flush();
+    }
+    // Let the last frame's probe land.
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    out.latencies = B.latencies;
+    out.cspViolations = B.cspViolations;
+    return out;
+  };
+})();
