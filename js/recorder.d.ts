@@ -3,11 +3,56 @@
 
 export type PrivacyModeName = 'strict' | 'balanced' | 'relaxed';
 
+/**
+ * Always, in every mode: values of password, hidden and payment/one-time-code
+ * fields, <script> contents (JSON-LD included), comments and everything
+ * inside a blocked region are never read; URLs lose their query string
+ * (except allowQueryParams) and email-, number- and token-like path segments.
+ *
+ * Regions, by attribute or by selector; the nearest one up the ancestry
+ * decides, a blocked ancestor ends the question, mask wins over unmask on
+ * one element, and contenteditable counts as a field (masked unless
+ * relaxed). Marker and selector changes at run time re-serialize the
+ * affected subtree under the new rule.
+ */
 export interface PrivacyOptions {
-  /** How much page content may be read. Default 'strict': all text and input values masked. */
+  /**
+   * How much page content may be read. Default 'strict'.
+   * - 'strict': all text, content attributes (title, alt, aria-label,
+   *   placeholder, data-*, ...), CSS `content` strings and input values masked.
+   * - 'balanced': text shown; input values and editable text masked.
+   * - 'relaxed': only the always-rules above, masked regions and (in the
+   *   core) detected personal data masked.
+   */
   mode?: PrivacyModeName;
-  // Reserved for later versions; setting them now throws:
-  // mask, unmask, block, allowQueryParams, excludePages.
+  /** CSS selector(s) of regions whose text, content attributes and values are masked in any mode (as `data-recorder-mask`). Default []. */
+  mask?: string | string[];
+  /**
+   * CSS selector(s) of regions carved out of a masked region (as
+   * `data-recorder-unmask`): they follow the mode again. They cannot loosen
+   * the mode itself: in 'strict' the core still masks their text. Ignored
+   * under analytics-only consent. Default [].
+   */
+  unmask?: string | string[];
+  /** CSS selector(s) of regions never read at all (as `data-recorder-block`): only the element's tag and size are kept, as an empty placeholder. Default []. */
+  block?: string | string[];
+  /** Names of query parameters kept in recorded URLs (all others are dropped by the core). Default []. */
+  allowQueryParams?: string[];
+  /**
+   * Pages where nothing at all is recorded: strings with `*` wildcards match
+   * the path (or, when they contain "://", origin + path), RegExps are tested
+   * against the whole URL. A same-document navigation to such a page ends
+   * the recording of this page load. Default [].
+   */
+  excludePages?: (string | RegExp)[];
+}
+
+/** consent() levels; a level not named is not granted. */
+export interface ConsentLevels {
+  /** Interactions (clicks, scrolls, moves, focus, navigation) and page structure, with every text, value and content attribute masked. */
+  analytics?: boolean;
+  /** The full recording, under the privacy options. */
+  replay?: boolean;
 }
 
 export interface ConsentOptions {
@@ -85,8 +130,15 @@ export function stop(): Promise<void>;
 /** Sends what was recorded so far; resolves once the collector accepted it, rejects with its reason. */
 export function flush(): Promise<FlushResult>;
 export function stats(): RecorderStats;
-/** Grants (true) or withdraws (false) consent. Withdrawing stops capture and drops everything unsent. */
-export function consent(granted: boolean): Promise<void>;
+/**
+ * Sets consent: true = both levels, false = none, or { analytics, replay }.
+ * Withdrawing a level stops capture, drops everything unsent and the session
+ * id, and asks the collector to delete the session
+ * (POST endpoint + '/v1/forget', retried like batches); recording then goes
+ * on, in a new session, at the level still granted. Widening (analytics ->
+ * replay) starts a new page view of the same session.
+ */
+export function consent(levels: boolean | ConsentLevels): Promise<void>;
 
 declare const SessionRecorder: {
   start: typeof start;

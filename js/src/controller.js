@@ -1,8 +1,11 @@
 // The public API's state: options, consent, and the current Recording.
 //
-// Consent is a state, not an event: it starts denied when required, repeated
-// calls with the same answer do nothing, and withdrawing it drops everything
-// not yet sent. Global Privacy Control, when honoured, wins over consent.
+// Consent is a state, not an event: two levels, `analytics` (interactions,
+// with every text and value masked) and `replay` (the full recording); it
+// starts denied when required, and a call that leaves the level unchanged
+// does nothing. Withdrawing a level stops capture, drops everything unsent
+// and the session id, and asks the collector to delete what it holds of
+// the session. Global Privacy Control, when honoured, wins over consent.
 // Nothing is observed, loaded, requested or stored before consent.
 
 import { resolveOptions } from './options.js';
@@ -10,6 +13,30 @@ import { Recording } from './recording.js';
 import { Reporter } from './report.js';
 import { randomId } from './ids.js';
 import { loadEngine } from './engine/load.js';
+import { Uploader } from './uploader.js';
+import { pageExcluded } from './regions.js';
+
+const NONE = Object.freeze({ analytics: false, replay: false });
+const ALL = Object.freeze({ analytics: true, replay: true });
+
+// consent(true | false | { analytics?, replay? }): a level not named is not
+// granted.
+export function consentState(arg) {
+  if (arg === true) return ALL;
+  if (arg === false) return NONE;
+  if (arg !== null && typeof arg === 'object' && !Array.isArray(arg)) {
+    for (const key of Object.keys(arg)) {
+      if (key !== 'analytics' && key !== 'replay') throw new Error(`SessionRecorder.consent: unknown level "${key}"`);
+      if (typeof arg[key] !== 'boolean') throw new Error(`SessionRecorder.consent: "${key}" must be true or false`);
+    }
+    return Object.freeze({ analytics: arg.analytics === true, replay: arg.replay === true });
+  }
+  throw new Error('SessionRecorder.consent: expects true, false or { analytics, replay }');
+}
+
+// 'replay', 'analytics' or null: what may be recorded.
+const levelOf = (s) => (s === null ? null : s.replay ? 'replay' : s.analytics ? 'analytics' : null);
+const withdrawn = (from, to) => from !== null && ((from.replay && !to.replay) || (from.analytics && !to.analytics));
 
 const IDLE_STATS = {
   events: 0, flushes: 0, wasmCalls: 0, recordsBytes: 0, compressedBytes: 0,
@@ -24,7 +51,7 @@ export class Controller {
     this.env = env;
     this.reporter = new Reporter();
     this.options = null;
-    this.granted = null; // null: not asked yet
+    this.granted = null; // null: not asked yet; else { analytics, replay }
     this.recording = null;
     this.last = null; // the last Recording, for stats() after stop
     this.sessionId = null;
@@ -41,12 +68,14 @@ export class Controller {
     const o = resolveOptions(options, this.env.defaultAssetsUrl);
     this.options = o;
     if (this.gpcRefuses()) return Promise.resolve();
-    if (!o.consent.required && this.granted === null) this.granted = true;
-    return this.granted === true ? this.begin() : Promise.resolve();
+    if (!o.consent.required && this.granted === null) this.granted = ALL;
+    return levelOf(this.granted) !== null ? this.begin() : Promise.resolve();
   }
 
   begin() {
     if (this.recording !== null || this.gpcRefuses()) return Promise.resolve();
+    const href = this.env.win.location ? this.env.win.location.href : '';
+    if (pageExcluded(this.options.privacy.excludePages, href)) return Promise.resolve();
     // One session per page load; a new page view after consent comes back,
     // so its seq numbers and node ids start clean.
     if (this.sessionId === null) this.sessionId = randomId();
@@ -58,6 +87,7 @@ export class Controller {
       reporter: this.reporter,
       sessionId: this.sessionId,
       pageViewId: randomId(),
+      analyticsOnly: levelOf(this.granted) === 'analytics',
       loadEngine: env.loadEngine || loadEngine,
       fetch: env.fetch || ((url, init) => env.win.fetch(url, init)),
     });
@@ -68,16 +98,49 @@ export class Controller {
     });
   }
 
-  consent(granted) {
-    if (typeof granted !== 'boolean') throw new Error('SessionRecorder.consent: expects true or false');
-    if (granted === this.granted) return Promise.resolve();
-    this.granted = granted;
-    if (this.options === null) return Promise.resolve();
-    if (granted) return this.begin();
+  consent(arg) {
+    const next = consentState(arg);
+    const prev = this.granted;
+    this.granted = next;
+    const before = levelOf(prev);
+    const after = levelOf(next);
+    if (withdrawn(prev, next)) this.revoke();
+    else if (before === after) return Promise.resolve();
+    if (this.options === null || after === null) return Promise.resolve();
+    // A wider grant (analytics -> replay) ends the masked page view and
+    // starts a full one in the same session.
     const r = this.recording;
     this.recording = null;
-    if (r !== null) r.discard('consent withdrawn');
-    return Promise.resolve();
+    if (r !== null) {
+      r.stop().then(() => undefined, (e) => this.reporter.report('consent', e));
+    }
+    return this.begin();
+  }
+
+  // Stops and purges the recording, drops the session id, and, once the
+  // requests already on the network are done, asks the collector to delete
+  // the session: POST {endpoint}/v1/forget, retried like batches.
+  revoke() {
+    const r = this.recording;
+    const id = this.sessionId;
+    const o = this.options;
+    this.recording = null;
+    this.sessionId = null;
+    if (r === null) return;
+    const idle = r.discard('consent withdrawn');
+    if (o === null || id === null || !r.mayHaveSent) return;
+    const body = new TextEncoder().encode(JSON.stringify({ site: o.siteKey, session: id }));
+    const env = this.env;
+    const uploader = new Uploader({
+      url: o.forgetUrl,
+      fetch: env.fetch || ((url, init) => env.win.fetch(url, init)),
+      setTimeout: (fn, ms) => env.win.setTimeout(fn, ms),
+      clearTimeout: (t) => env.win.clearTimeout(t),
+      report: (where, e) => this.reporter.report('forget', e),
+    });
+    // A refusal is reported by the uploader itself; nothing else to do.
+    const done = () => uploader.enqueue(0, body).then(() => undefined, () => undefined);
+    Promise.resolve(idle).then(done, done);
   }
 
   stop() {
@@ -92,7 +155,15 @@ export class Controller {
   }
 
   stats() {
-    if (this.last !== null) return this.last.stats();
+    if (this.last !== null) {
+      const s = this.last.stats();
+      // A withdrawn session's identifiers are gone, here too.
+      if (this.sessionId === null) {
+        s.sessionId = null;
+        s.pageViewId = null;
+      }
+      return s;
+    }
     return { sessionId: this.sessionId, pageViewId: null, state: 'idle', ...IDLE_STATS,
       errors: this.reporter.count };
   }

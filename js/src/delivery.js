@@ -117,8 +117,8 @@ export class Delivery {
   }
 
   // Nothing more leaves: consent withdrawn, or no core.
-  abort(reason) {
-    this.uploader.abort(reason);
+  abort(reason, options) {
+    this.uploader.abort(reason, options);
     const error = new Error(reason);
     for (const seq of this.unencoded.keys()) {
       if (this.engine !== null) this.engine.drop(seq);

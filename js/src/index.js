@@ -23,7 +23,7 @@ export const start = (options) => controller.start(options);
 export const stop = () => controller.stop();
 export const flush = () => controller.flush();
 export const stats = () => controller.stats();
-export const consent = (granted) => controller.consent(granted);
+export const consent = (levels) => controller.consent(levels);
 
 const SessionRecorder = Object.freeze({ start, stop, flush, stats, consent });
 export default SessionRecorder;

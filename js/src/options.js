@@ -1,8 +1,7 @@
 // start(options): one declarative table of what may be set, its default and
 // its check. Groups (privacy, consent) nest; a new option is a new row. An
 // unknown key throws, so a typo ("privacy: { mdoe }") cannot silently leave
-// the defaults in force, and privacy options this version does not implement
-// yet throw rather than appear to work.
+// the defaults in force.
 
 const KEY = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_RECORDS_BYTES = 8 << 20; // the core's own cap per flush
@@ -26,7 +25,33 @@ function httpUrl(v) {
   return url.protocol === 'http:' || url.protocol === 'https:' ? null : 'must be an http(s) URL';
 }
 
-const later = () => 'is not supported in this version';
+// A CSS selector or a list of them; checked against a throwaway fragment so
+// a typo throws at start() instead of silently matching nothing.
+function selectors(v) {
+  const list = typeof v === 'string' ? [v] : v;
+  if (!Array.isArray(list) || !list.every((s) => typeof s === 'string' && s.trim() !== '')) {
+    return 'must be a CSS selector or an array of them';
+  }
+  if (typeof document === 'object' && document !== null) {
+    for (const s of list) {
+      try {
+        document.createDocumentFragment().querySelector(s);
+      } catch (e) {
+        return `has an invalid selector "${s}"`;
+      }
+    }
+  }
+  return null;
+}
+
+const PARAM = /^[A-Za-z0-9_.[\]-]{1,64}$/;
+const paramNames = (v) => (Array.isArray(v) && v.every((s) => typeof s === 'string' && PARAM.test(s))
+  ? null : 'must be an array of query parameter names ([A-Za-z0-9_.[]-], 1 to 64 characters)');
+
+// Strings are patterns with * wildcards (see privacy-rules.js); RegExps are
+// tested as they are.
+const patterns = (v) => (Array.isArray(v) && v.every((p) => (typeof p === 'string' && p !== '') || p instanceof RegExp)
+  ? null : 'must be an array of URL patterns (strings with * wildcards, or RegExps)');
 
 // Each row: { check(v) -> null | problem, default?, required?, group? }.
 export const SCHEMA = {
@@ -38,11 +63,11 @@ export const SCHEMA = {
   privacy: {
     group: {
       mode: { default: 'strict', check: oneOf('strict', 'balanced', 'relaxed') },
-      mask: { check: later },
-      unmask: { check: later },
-      block: { check: later },
-      allowQueryParams: { check: later },
-      excludePages: { check: later },
+      mask: { default: [], check: selectors },
+      unmask: { default: [], check: selectors },
+      block: { default: [], check: selectors },
+      allowQueryParams: { default: [], check: paramNames },
+      excludePages: { default: [], check: patterns },
     },
   },
   consent: {
@@ -103,6 +128,11 @@ export function resolveOptions(given, defaultAssetsUrl) {
   const o = resolveGroup(SCHEMA, given, '');
   o.endpoint = o.endpoint.replace(/\/+$/, '');
   o.batchUrl = `${o.endpoint}/v1/batch`;
+  o.forgetUrl = `${o.endpoint}/v1/forget`;
+  for (const key of ['mask', 'unmask', 'block']) {
+    const v = o.privacy[key];
+    o.privacy[key] = typeof v === 'string' ? [v] : v.slice();
+  }
   let assets = o.assetsUrl || defaultAssetsUrl;
   if (!assets) throw fail('assetsUrl', 'is required when the script location is unknown');
   if (!assets.endsWith('/')) assets += '/';

@@ -6,6 +6,7 @@
 // DOM without touching the protected property when the answer is "mask".
 
 import { MASKED, LengthClass, masked, NodeFlag } from './records.js';
+import { Regions, Rule, scrubCss } from './regions.js';
 
 export const PrivacyMode = Object.freeze({ strict: 0, balanced: 1, relaxed: 2 });
 
@@ -33,11 +34,13 @@ export function valuePolicy(mode, secret) {
 
 // 'read' or 'mask' for the data of a text or comment node.
 // context: 'style' (CSS), 'field' (the value of a textarea), 'comment',
-// 'text'. Whitespace-only text carries layout, not content.
+// 'text'. Whitespace-only text carries layout, not content. Comments are
+// never shown to a visitor and are where stray data tends to be left, so
+// they are never read.
 export function textPolicy(mode, context, secret, whitespaceOnly) {
   if (context === 'style') return 'read';
   if (context === 'field') return valuePolicy(mode, secret);
-  if (secret) return 'mask';
+  if (secret || context === 'comment') return 'mask';
   if (mode !== PrivacyMode.strict) return 'read';
   return context === 'text' && whitespaceOnly ? 'read' : 'mask';
 }
@@ -68,9 +71,20 @@ export function isWhitespaceOnly(node) {
   return true;
 }
 
+// Attributes whose value is page content (as the core's masking gate lists
+// them), masked by the glue itself inside a masked region.
+const CONTENT_ATTRS = new Set(['title', 'alt', 'aria-label', 'aria-description', 'aria-valuetext',
+  'placeholder', 'label', 'summary', 'content', 'value', 'srcdoc']);
+
+export function isContentAttr(name) {
+  return CONTENT_ATTRS.has(name) || (name.startsWith('data-') && !name.startsWith('data-recorder-'));
+}
+
 export class Privacy {
-  constructor(mode) {
+  // regions: a Regions (regions.js); none: no markers, no selectors.
+  constructor(mode, regions = null) {
     this.mode = mode;
+    this.regions = regions || new Regions({ block: [], mask: [], unmask: [] }, false);
     // Once secret, always secret: a "show password" toggle that turns the
     // field into type=text must not start revealing it.
     this.secret = new WeakSet();
@@ -97,7 +111,7 @@ export class Privacy {
     const tag = el.localName;
     if (tag === 'input' && (el.type === 'checkbox' || el.type === 'radio')) return '';
     const secret = this.isSecret(el);
-    if (valuePolicy(this.mode, secret) === 'read') return el.value;
+    if (this.valueReadable(el, secret)) return el.value;
     // Masked values get one fixed token whatever their length, as the core
     // does. textLength tells an empty textarea without handing over its
     // text; an input offers nothing like it, so it is always "short".
@@ -105,10 +119,33 @@ export class Privacy {
     return MASKED[LengthClass.SHORT];
   }
 
+  // Whether a field's live value may be read: by the mode, unless the
+  // field sits in a masked region (or is secret, whatever the region).
+  valueReadable(el, secret = this.isSecret(el)) {
+    if (secret) return false;
+    const rule = this.regions.of(el);
+    if (rule === Rule.MASK || rule === Rule.BLOCK) return false;
+    return valuePolicy(this.mode, false) === 'read';
+  }
+
+  // Any attribute's value, for NODE and ATTR records. attr: the Attr node,
+  // read only when the rules allow it.
+  attrValue(el, attr) {
+    const name = attr.name;
+    if (name === 'value') return this.valueAttr(el, attr);
+    const rule = this.regions.of(el);
+    if (rule === Rule.MASK && isContentAttr(name)) return masked(attr.value.length);
+    if (name === 'style') {
+      return scrubCss(attr.value, this.mode === PrivacyMode.strict || rule === Rule.MASK, true);
+    }
+    return attr.value;
+  }
+
   // The value attribute of an element. attr is the Attr node: its value is
   // only touched when the rules allow reading it.
   valueAttr(el, attr) {
     const tag = el.localName;
+    if (this.regions.of(el) === Rule.MASK) return MASKED[LengthClass.SHORT];
     if (tag === 'input') {
       if (this.isSecret(el)) return MASKED[LengthClass.SHORT];
       if (BUTTON_TYPES.has(el.type)) {
@@ -139,11 +176,12 @@ export class Privacy {
     const ptag = parent && parent.localName;
     let context = 'text';
     let secret = false;
+    const rule = this.regions.of(node);
     if (node.nodeType === 8) {
       context = 'comment';
     } else if (ptag === 'style') {
       this.flags = NodeFlag.STYLE_TEXT;
-      context = 'style';
+      return scrubCss(node.data, this.mode === PrivacyMode.strict || rule === Rule.MASK);
     } else if (ptag === 'textarea') {
       context = 'field';
       secret = this.isSecret(parent);
@@ -151,6 +189,9 @@ export class Privacy {
       const select = this.fieldOf(parent);
       secret = select !== null && this.isSecret(select);
     }
+    if (rule === Rule.MASK || rule === Rule.BLOCK) return masked(node.length);
+    // Editable text is what the visitor typed: a field's value.
+    if (rule === Rule.EDIT && context === 'text') context = 'field';
     let whitespaceOnly = false;
     if (this.mode === PrivacyMode.strict && context === 'text' && !secret) {
       whitespaceOnly = isWhitespaceOnly(node);

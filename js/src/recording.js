@@ -7,6 +7,7 @@
 import { RecordWriter } from './records.js';
 import { Mirror } from './mirror.js';
 import { Privacy, PrivacyMode } from './privacy.js';
+import { Regions, pageExcluded } from './regions.js';
 import { Serializer } from './capture/serialize.js';
 import { Listeners } from './capture/listen.js';
 import { Meta } from './capture/meta.js';
@@ -30,9 +31,13 @@ const MODULES = [Meta, Navigation, Viewport, Snapshot, Mutations, Pointer, Scrol
 const COMPRESSION_LEVEL = 3;
 
 export class Recording {
-  // env: { win, doc, reporter, sessionId, pageViewId, loadEngine(opts), fetch }
+  // env: { win, doc, reporter, sessionId, pageViewId, loadEngine(opts), fetch,
+  //        analyticsOnly: consent covers interactions only, so every text,
+  //        value and content attribute is masked whatever the mode }
   constructor(options, env) {
     this.o = options;
+    this.analyticsOnly = env.analyticsOnly === true;
+    this.mode = this.analyticsOnly ? 'strict' : options.privacy.mode;
     this.env = env;
     this.win = env.win;
     this.doc = env.doc;
@@ -64,8 +69,10 @@ export class Recording {
       siteKey: this.o.siteKey,
       sessionId: this.env.sessionId,
       pageViewId: this.env.pageViewId,
-      privacyMode: PrivacyMode[this.o.privacy.mode],
+      privacyMode: PrivacyMode[this.mode],
       compressionLevel: COMPRESSION_LEVEL,
+      // Query parameters the core keeps when it scrubs URLs.
+      allowQueryParams: this.o.privacy.allowQueryParams.join(','),
     };
   }
 
@@ -118,7 +125,7 @@ export class Recording {
   }
 
   context() {
-    const privacy = new Privacy(PrivacyMode[this.o.privacy.mode]);
+    const privacy = new Privacy(PrivacyMode[this.mode], new Regions(this.o.privacy, this.analyticsOnly));
     const mirror = new Mirror();
     const counters = this.counters;
     const timing = this.timing;
@@ -137,6 +144,10 @@ export class Recording {
       report: this.report,
       mutations: null, // set by the Mutations module
       mutationWindowMs: this.o.mutationWindowMs,
+      // A same-document navigation to an excluded page ends the recording
+      // before anything of that page is written.
+      excluded: (href) => pageExcluded(this.o.privacy.excludePages, href),
+      leave: () => this.leave(),
       // The node an interaction record may name: the target itself when the
       // replayer can have it. A target added since the last flush is not
       // serialized yet; the pending mutations are written first so that it
@@ -273,15 +284,37 @@ export class Recording {
     }
   }
 
+  // The page navigated (same document) to an excluded URL: its content may
+  // already be in the DOM, so pending DOM changes are dropped rather than
+  // written; what was recorded before is flushed as on stop().
+  leave() {
+    if (this.state !== 'recording') return;
+    for (const m of this.modules) {
+      try {
+        m.reset();
+      } catch (e) {
+        this.report('leave', e);
+      }
+    }
+    this.stop().then(() => undefined, (e) => this.report('leave', e));
+  }
+
   // Consent withdrawn (or no core): stop at once and let nothing more out.
+  // Resolves once requests already on the network have finished.
   discard(reason) {
     const was = this.state;
-    if (was === 'stopped' || was === 'failed') return;
+    if (was === 'stopped' || was === 'failed') return this.delivery.uploader.idle();
     this.state = 'stopped';
     if (was === 'recording' || was === 'stopping') this.stopModules();
     this.writer.take(0);
-    this.delivery.abort(reason);
+    this.delivery.abort(reason, { letInflightFinish: true });
     this.delivery.close();
+    return this.delivery.uploader.idle();
+  }
+
+  // Whether any records buffer was cut: the collector may hold something.
+  get mayHaveSent() {
+    return this.counters.flushes > 0;
   }
 
   stats() {

@@ -40,6 +40,7 @@ export class Uploader {
     this.o = { ...DEFAULTS, random: Math.random, ...opts };
     this.queue = []; // ascending seq
     this.keepaliveBytes = 0;
+    this.travelling = new Set(); // one promise per request on the network
     this.stats = { sent: 0, dropped: 0, retries: 0, noKeepalive: 0, bytesSent: 0 };
   }
 
@@ -103,13 +104,20 @@ export class Uploader {
     } catch (e) {
       request = Promise.reject(e);
     }
-    Promise.resolve(request)
+    const done = Promise.resolve(request)
       .then((res) => this.answer(batch, res), (e) => this.failed(batch, e && e.message ? e.message : String(e)))
       .finally(() => {
         if (keepalive) this.keepaliveBytes -= size;
         if (controller) batch.controllers.delete(controller);
       })
       .catch((e) => this.o.report('upload', e));
+    this.travelling.add(done);
+    done.then(() => this.travelling.delete(done));
+  }
+
+  // Resolves once no request is on the network any more.
+  idle() {
+    return Promise.all([...this.travelling]).then(() => undefined);
   }
 
   async answer(batch, res) {
@@ -189,10 +197,12 @@ export class Uploader {
   }
 
   // Consent withdrawn or recorder stopped without delivery: nothing more
-  // leaves the page.
-  abort(reason) {
+  // leaves the page. letInflightFinish: requests already on the network
+  // complete (aborting one cannot call back what the collector may already
+  // hold; finishing lets a deletion request come after it, not race it).
+  abort(reason, { letInflightFinish = false } = {}) {
     for (const batch of this.queue.slice()) {
-      for (const c of batch.controllers) c.abort();
+      if (!letInflightFinish) for (const c of batch.controllers) c.abort();
       if (this.settle(batch)) batch.reject(new Error(reason));
     }
   }

@@ -63,21 +63,44 @@ test('Global Privacy Control wins over consent, unless gpc is off', async () => 
   assert.deepEqual(off.log.map((e) => e[0]), ['new', 'start']);
 });
 
-test('withdrawing discards; granting again starts a new page view of the same session', async () => {
+test('withdrawing discards and drops the session id; granting again starts a new session', async () => {
   const { c, log } = setup();
   await c.start(OPTIONS);
   await c.consent(true);
   await c.consent(false);
   assert.deepEqual(log[2], ['discard', 'consent withdrawn']);
+  assert.equal(c.stats().sessionId, null, 'identifiers dropped');
   await c.consent(true);
   const [first, second] = log.filter((e) => e[0] === 'new');
-  assert.equal(first[1], second[1], 'same session id');
+  assert.notEqual(first[1], second[1], 'new session id');
   assert.notEqual(first[2], second[2], 'new page view id');
 });
 
-test('consent() takes only booleans; start() only once until stop()', async () => {
+test('consent levels: analytics records masked; widening restarts; withdrawing a level discards', async () => {
   const { c, log } = setup();
-  assert.throws(() => c.consent('yes'), /expects true or false/);
+  await c.start(OPTIONS);
+  await c.consent({ analytics: true });
+  const recordings = () => log.filter((e) => e[0] === 'new');
+  assert.equal(recordings().length, 1);
+  const analytics = c.recording;
+  assert.equal(analytics.env.analyticsOnly, true);
+  await c.consent({ analytics: true }); // unchanged: nothing
+  assert.equal(recordings().length, 1);
+  await c.consent(true);
+  assert.deepEqual(log.slice(2, 5).map((e) => e[0]), ['stop', 'new', 'start']);
+  assert.equal(c.recording.env.analyticsOnly, false);
+  assert.equal(recordings()[0][1], recordings()[1][1], 'widening keeps the session');
+  await c.consent({ analytics: true, replay: false });
+  assert.deepEqual(log.slice(5, 8).map((e) => e[0]), ['discard', 'new', 'start']);
+  assert.equal(c.recording.env.analyticsOnly, true);
+  assert.notEqual(recordings()[2][1], recordings()[1][1], 'narrowing forgets the session');
+});
+
+test('consent() takes true, false or levels; start() only once until stop()', async () => {
+  const { c, log } = setup();
+  assert.throws(() => c.consent('yes'), /expects true, false or \{ analytics, replay \}/);
+  assert.throws(() => c.consent({ replay: 1 }), /"replay" must be true or false/);
+  assert.throws(() => c.consent({ ads: true }), /unknown level "ads"/);
   await c.start({ ...OPTIONS, consent: { required: false } });
   assert.throws(() => c.start(OPTIONS), /already started/);
   await c.stop();

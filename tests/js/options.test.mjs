@@ -12,7 +12,7 @@ test('defaults are the privacy-safe ones', () => {
   assert.deepEqual(o, {
     endpoint: 'https://collector.test',
     siteKey: 'demo_site-1',
-    privacy: { mode: 'strict' },
+    privacy: { mode: 'strict', mask: [], unmask: [], block: [], allowQueryParams: [], excludePages: [] },
     consent: { required: true, gpc: true },
     flushIntervalMs: 3000,
     mutationWindowMs: 100,
@@ -21,7 +21,18 @@ test('defaults are the privacy-safe ones', () => {
     assetsUrl: ASSETS,
     debug: false,
     batchUrl: 'https://collector.test/v1/batch',
+    forgetUrl: 'https://collector.test/v1/forget',
   });
+});
+
+test('privacy regions, query parameters and excluded pages', () => {
+  const o = resolveOptions({ ...base, privacy: { mask: '.private', unmask: ['.public', '#x'], block: ['iframe'],
+    allowQueryParams: ['page', 'utm_source'], excludePages: ['/account/*', /checkout/] } }, ASSETS);
+  assert.deepEqual(o.privacy.mask, ['.private']);
+  assert.deepEqual(o.privacy.unmask, ['.public', '#x']);
+  assert.deepEqual(o.privacy.block, ['iframe']);
+  assert.deepEqual(o.privacy.allowQueryParams, ['page', 'utm_source']);
+  assert.equal(o.privacy.excludePages.length, 2);
 });
 
 test('given values are kept; assetsUrl becomes a folder', () => {
@@ -49,8 +60,11 @@ test('each bad option throws an Error naming it', () => {
     [{ ...base, privacy: { mode: 'loose' } }, /"privacy.mode" must be one of 'strict', 'balanced', 'relaxed' \(got "loose"\)/],
     [{ ...base, privacy: { mdoe: 'strict' } }, /"privacy.mdoe" is not a known option/],
     [{ ...base, privacy: 'strict' }, /"privacy" must be an object/],
-    [{ ...base, privacy: { block: ['.secret'] } }, /"privacy.block" is not supported in this version/],
-    [{ ...base, privacy: { mask: '.x' } }, /"privacy.mask" is not supported/],
+    [{ ...base, privacy: { block: [''] } }, /"privacy.block" must be a CSS selector or an array of them/],
+    [{ ...base, privacy: { mask: 3 } }, /"privacy.mask" must be a CSS selector/],
+    [{ ...base, privacy: { allowQueryParams: 'page' } }, /"privacy.allowQueryParams" must be an array of query parameter names/],
+    [{ ...base, privacy: { allowQueryParams: ['a b'] } }, /"privacy.allowQueryParams"/],
+    [{ ...base, privacy: { excludePages: '/x' } }, /"privacy.excludePages" must be an array of URL patterns/],
     [{ ...base, consent: { required: 'yes' } }, /"consent.required" must be true or false/],
     [{ ...base, consent: { gpc: 0 } }, /"consent.gpc" must be true or false/],
     [{ ...base, flushIntervalMs: 0 }, /"flushIntervalMs" must be an integer from 100 to 600000/],

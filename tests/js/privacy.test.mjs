@@ -53,7 +53,7 @@ test('text policy table', () => {
     [strict, 'style', false, false, 'read'],
     [strict, 'field', false, false, 'mask'],
     [balanced, 'text', false, false, 'read'],
-    [balanced, 'comment', false, false, 'read'],
+    [balanced, 'comment', false, false, 'mask'],
     [balanced, 'field', false, false, 'mask'],
     [balanced, 'text', true, false, 'mask'],
     [relaxed, 'text', false, false, 'read'],

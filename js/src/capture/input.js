@@ -23,7 +23,8 @@ export class Input {
   write(el) {
     const ctx = this.ctx;
     if (!el.isConnected || (el.localName === 'input' && el.type === 'hidden')) return;
-    if (ctx.target(el) !== el) return;
+    // A field in a blocked region (or blocked itself) is never looked at.
+    if (ctx.target(el) !== el || ctx.privacy.regions.isBlocked(el)) return;
     const id = ctx.mirror.id(el);
     const toggle = el.localName === 'input' && (el.type === 'checkbox' || el.type === 'radio');
     ctx.writer.input(ctx.now(), id, ctx.privacy.fieldValue(el), toggle && el.checked);

@@ -14,7 +14,8 @@
 //  - ATTR and TEXT only for nodes the replayer still has and that were not
 //    just re-serialized (their NODE already carries the current state).
 
-import { TreeWalk, prevId, serializesChildren } from './serialize.js';
+import { TreeWalk, prevId } from './serialize.js';
+import { Rule } from '../regions.js';
 
 const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
 const PREFIXES = {
@@ -129,19 +130,26 @@ export class Mutations {
     for (const node of this.removed.keys()) {
       if (this.replayerHas(node)) removes.push(mirror.id(node));
     }
+    // Re-serialized whole: whatever else changed inside them is covered.
+    const changed = this.ruleChanges();
+    const inChanged = (node) => changed.some((r) => r.contains(node));
     const adds = [];
     for (const node of this.added) {
-      if (this.isAddRoot(node)) adds.push(node);
+      if (this.isAddRoot(node) && !inChanged(node)) adds.push(node);
     }
     // TEXT records carry no flag, and the core masks text in strict mode:
     // changed CSS is re-added instead, as a NODE flagged as style text.
     for (const node of this.texts) {
       const parent = node.parentNode;
       if (parent !== null && parent.localName === 'style' && this.stillHeld(node, null) &&
-          !this.removed.has(node) && !this.hasAddedAncestor(node)) {
+          !this.removed.has(node) && !this.hasAddedAncestor(node) && !inChanged(node)) {
         removes.push(mirror.id(node));
         adds.push(node);
       }
+    }
+    for (const el of changed) {
+      removes.push(mirror.id(el));
+      adds.push(el);
     }
     if (removes.length === 0 && adds.length === 0 && !this.hasChanges()) return;
 
@@ -171,6 +179,39 @@ export class Mutations {
     }
   }
 
+  // Elements whose privacy rule changed (a marker, or an attribute a
+  // mask/unmask/block selector looks at, on them or an ancestor): each is
+  // removed and re-serialized, subtree and all, under the rule now in
+  // force. Only the topmost of each changed branch; nothing inside a
+  // blocked region is looked at.
+  ruleChanges() {
+    const regions = this.ctx.privacy.regions;
+    const roots = [];
+    for (const [el, names] of this.attrs) {
+      let relevant = false;
+      for (const local of names.keys()) relevant = relevant || regions.mayChangeRule(local);
+      if (!relevant || !this.stillHeld(el, null) || this.removed.has(el) || this.hasAddedAncestor(el)) continue;
+      const up = el.parentNode;
+      this.findChanged(el, up.nodeType === 1 ? regions.of(up) : regions.root, roots);
+    }
+    // Document order, and none inside another (its walk covers it).
+    roots.sort((a, b) => (a.compareDocumentPosition(b) & FOLLOWING ? -1 : 1));
+    return roots.filter((el, k) => !roots.slice(0, k).some((r) => r !== el && r.contains(el)));
+  }
+
+  findChanged(el, parentRule, out) {
+    const regions = this.ctx.privacy.regions;
+    const was = regions.rules.get(el);
+    if (was === undefined || out.includes(el)) return;
+    const now = regions.recompute(el, parentRule);
+    if (now !== was) {
+      out.push(el);
+      return;
+    }
+    if (now === Rule.BLOCK || !this.ctx.serializer.hasChildren(el)) return;
+    for (let c = el.firstElementChild; c !== null; c = c.nextElementSibling) this.findChanged(c, now, out);
+  }
+
   // Walks the replayer-side ancestry: the first parent a node was removed
   // from this window, else its current parent (a node that moved would be
   // in `removed`). Reaching the document through known, not-removed nodes
@@ -180,7 +221,7 @@ export class Mutations {
     let p = this.removed.get(node);
     while (p) {
       if (p === this.ctx.doc) return true;
-      if (!mirror.has(p) || this.removed.has(p) || !serializesChildren(p)) return false;
+      if (!mirror.has(p) || this.removed.has(p) || !this.ctx.serializer.hasChildren(p)) return false;
       p = p.parentNode;
     }
     return false;
@@ -193,7 +234,7 @@ export class Mutations {
     if (!node.isConnected) return false;
     const parent = node.parentNode;
     if (this.hasAddedAncestor(parent)) return false;
-    return this.ctx.mirror.has(parent) && serializesChildren(parent);
+    return this.ctx.mirror.has(parent) && this.ctx.serializer.hasChildren(parent);
   }
 
   hasAddedAncestor(node) {
@@ -216,7 +257,7 @@ export class Mutations {
     const mirror = this.ctx.mirror;
     if ((fresh !== null && fresh.has(node)) || !mirror.has(node)) return false;
     for (let p = node.parentNode; p !== this.ctx.doc; p = p.parentNode) {
-      if (p === null || !mirror.has(p) || !serializesChildren(p)) return false;
+      if (p === null || !mirror.has(p) || !this.ctx.serializer.hasChildren(p)) return false;
     }
     return true;
   }
@@ -227,8 +268,7 @@ export class Mutations {
       this.ctx.writer.attr(id, ns && PREFIXES[ns] ? PREFIXES[ns] + local : local, null);
       return;
     }
-    const value = attr.name === 'value' ? this.ctx.privacy.valueAttr(el, attr) : attr.value;
-    this.ctx.writer.attr(id, attr.name, value);
+    this.ctx.writer.attr(id, attr.name, this.ctx.privacy.attrValue(el, attr));
   }
 
   drain() {

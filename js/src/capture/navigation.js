@@ -15,6 +15,7 @@ export class Navigation {
     this.wrapped = [];
     const win = ctx.win;
     ctx.writer.nav(ctx.now(), NavigationKind.load, win.location.href);
+    this.left = false;
     this.on.on(win, 'popstate', () => this.record(NavigationKind.pop));
     this.on.on(win, 'hashchange', () => this.record(NavigationKind.hash));
     this.wrap('pushState', NavigationKind.push);
@@ -43,7 +44,14 @@ export class Navigation {
   }
 
   record(kind) {
-    this.ctx.writer.nav(this.ctx.now(), kind, this.ctx.win.location.href);
+    if (this.left) return;
+    const href = this.ctx.win.location.href;
+    if (this.ctx.excluded && this.ctx.excluded(href)) {
+      this.left = true;
+      this.ctx.leave();
+      return;
+    }
+    this.ctx.writer.nav(this.ctx.now(), kind, href);
   }
 
   stop() {

@@ -1,6 +1,8 @@
 // NODE records for a subtree, shared by the full snapshot and by mutation
 // adds so both follow exactly the same privacy and shape rules.
 
+import { Rule, placeholderAttrs } from '../regions.js';
+
 const NS = {
   'http://www.w3.org/2000/svg': 1,
   'http://www.w3.org/1998/Math/MathML': 2,
@@ -40,6 +42,11 @@ export class Serializer {
     this.attrs = [];
   }
 
+  // Whether the replayer gets this node's children: not a blocked region's.
+  hasChildren(node) {
+    return serializesChildren(node) && !this.privacy.regions.isBlocked(node);
+  }
+
   // One NODE record. Returns its id, or 0 when the node is not serialized.
   emit(node, parent, prev) {
     const w = this.writer;
@@ -47,6 +54,15 @@ export class Serializer {
     switch (type) {
       case ELEMENT: {
         const id = this.mirror.assign(node);
+        const regions = this.privacy.regions;
+        const up = node.parentNode;
+        const rule = regions.enter(node, up !== null && up.nodeType === ELEMENT ? regions.of(up) : regions.root);
+        if (rule === Rule.BLOCK) {
+          // Nothing of a blocked region is read: no attributes, no children.
+          const a = placeholderAttrs(node);
+          w.node(id, parent, prev, ELEMENT, NS[node.namespaceURI] || 0, 0, node.localName, '', a, a.length);
+          return id;
+        }
         const len = this.collectAttrs(node);
         const ns = NS[node.namespaceURI] || 0;
         w.node(id, parent, prev, ELEMENT, ns, 0, node.localName, '', this.attrs, len);
@@ -80,9 +96,8 @@ export class Serializer {
   }
 
   // Fills this.attrs with [name, value, ...]: the element's attributes as
-  // they are in the DOM. Only `value` needs care: on a field it may be
-  // something the privacy rules forbid reading. Live form state (what was
-  // typed) travels in INPUT records, never as attributes.
+  // the privacy rules let them be read (privacy.attrValue). Live form state
+  // (what was typed) travels in INPUT records, never as attributes.
   collectAttrs(el) {
     const a = this.attrs;
     const list = el.attributes;
@@ -91,7 +106,7 @@ export class Serializer {
       const attr = list[k];
       const name = attr.name;
       a[len++] = name;
-      a[len++] = name === 'value' ? this.privacy.valueAttr(el, attr) : attr.value;
+      a[len++] = this.privacy.attrValue(el, attr);
     }
     return len;
   }
@@ -124,7 +139,7 @@ export class TreeWalk {
       if (id !== 0) {
         if (this.visited !== null) this.visited.add(node);
         prev = id;
-        const child = serializesChildren(node) ? node.firstChild : null;
+        const child = ser.hasChildren(node) ? node.firstChild : null;
         if (child !== null) {
           stack.push(parent, prev);
           parent = id;

@@ -33,16 +33,17 @@ export class Snapshot {
   // Typed-in values differ from their markup default only in the live
   // properties, which a snapshot of attributes does not see. Every field is
   // also checked for secrecy now, before a reveal toggle can hide it.
+  // Fields of blocked regions were not serialized (id 0) and are not
+  // looked at; those of masked regions are not read.
   fieldStates(ctx) {
     const { mirror, privacy, writer } = ctx;
     const relaxed = privacy.mode === PrivacyMode.relaxed;
     for (const el of ctx.doc.querySelectorAll('input, textarea, select')) {
       const id = mirror.id(el);
-      const secret = privacy.isSecret(el);
-      if (id === 0 || secret) continue;
+      if (id === 0 || privacy.regions.isBlocked(el) || privacy.isSecret(el)) continue;
       if (el.type === 'checkbox' || el.type === 'radio') {
         if (el.checked !== el.defaultChecked) writer.input(ctx.now(), id, '', el.checked);
-      } else if (relaxed && isDirty(el)) {
+      } else if (relaxed && privacy.valueReadable(el) && isDirty(el)) {
         writer.input(ctx.now(), id, el.value, false);
       }
     }

@@ -1,0 +1,147 @@
+// Regions: parts of the page a site marks for stricter (or looser) rules,
+// by attribute (data-recorder-block|mask|unmask) or by CSS selector
+// (privacy.block|mask|unmask). Also the pure URL and CSS rules that go with
+// them. Nothing here reads a text node or a field's value.
+//
+// An element's rule is the nearest marker up its ancestry; a blocked
+// ancestor ends the question (nothing below it is ever looked at). Masking
+// wins over unmasking on the same element. An editable region
+// (contenteditable) holds what the visitor types, so it counts as a field:
+// masked unless relaxed, and never looser than a mask around it.
+
+export const Rule = Object.freeze({ DEFAULT: 0, MASK: 1, UNMASK: 2, EDIT: 3, BLOCK: 4 });
+
+export const MARKERS = Object.freeze({
+  block: 'data-recorder-block',
+  mask: 'data-recorder-mask',
+  unmask: 'data-recorder-unmask',
+});
+
+function selectorOf(marker, extra) {
+  return [`[${marker}]`, ...extra].join(', ');
+}
+
+// The rule an element sets by itself, or null when it inherits.
+// maskAll: the analytics consent level, where nothing is unmasked.
+export function explicitRule(el, sel, maskAll) {
+  if (el.matches(sel.block)) return Rule.BLOCK;
+  if (el.matches(sel.mask)) return Rule.MASK;
+  if (!maskAll && el.matches(sel.unmask)) return Rule.UNMASK;
+  const editable = el.getAttribute('contenteditable');
+  if (editable !== null && editable.toLowerCase() !== 'false') return Rule.EDIT;
+  return null;
+}
+
+export function combine(parent, own) {
+  if (parent === Rule.BLOCK) return Rule.BLOCK;
+  if (own === null) return parent;
+  if (own === Rule.EDIT && parent === Rule.MASK) return Rule.MASK;
+  return own;
+}
+
+export class Regions {
+  // privacy: the resolved privacy options; maskAll: mask everything
+  // (analytics-only consent) whatever the markers say.
+  constructor(privacy, maskAll) {
+    this.sel = {
+      block: selectorOf(MARKERS.block, privacy.block),
+      mask: selectorOf(MARKERS.mask, privacy.mask),
+      unmask: selectorOf(MARKERS.unmask, privacy.unmask),
+    };
+    this.maskAll = maskAll;
+    this.root = maskAll ? Rule.MASK : Rule.DEFAULT;
+    // With selectors, any attribute can change what matches; with markers
+    // alone, only the markers (and contenteditable) can.
+    this.anyAttribute = privacy.block.length + privacy.mask.length + privacy.unmask.length > 0;
+    this.rules = new WeakMap(); // element -> Rule, as last serialized
+  }
+
+  mayChangeRule(attributeName) {
+    return this.anyAttribute || attributeName === 'contenteditable' || attributeName.startsWith('data-recorder-');
+  }
+
+  // The rule of an element whose parent's rule is known; remembered.
+  enter(el, parentRule) {
+    const rule = combine(parentRule, explicitRule(el, this.sel, this.maskAll));
+    this.rules.set(el, rule);
+    return rule;
+  }
+
+  // The rule an element would get now under a parent's rule; not remembered.
+  recompute(el, parentRule) {
+    return combine(parentRule, explicitRule(el, this.sel, this.maskAll));
+  }
+
+  // The rule now in force for an element (computed up its ancestry, not
+  // trusting what was remembered): for the root of a walk.
+  current(el) {
+    const chain = [];
+    for (let n = el; n !== null && n.nodeType === 1; n = n.parentNode) chain.push(n);
+    let rule = this.root;
+    for (let k = chain.length - 1; k >= 0; k--) {
+      rule = combine(rule, explicitRule(chain[k], this.sel, this.maskAll));
+      if (rule === Rule.BLOCK) return rule;
+    }
+    return rule;
+  }
+
+  // The rule as serialized, for text and attribute changes of held nodes.
+  of(node) {
+    const el = node.nodeType === 1 ? node : node.parentNode;
+    if (el === null || el.nodeType !== 1) return this.root;
+    const rule = this.rules.get(el);
+    return rule === undefined ? this.current(el) : rule;
+  }
+
+  isBlocked(el) {
+    return this.rules.get(el) === Rule.BLOCK;
+  }
+}
+
+// A blocked element keeps its tag and its size, nothing else.
+export function placeholderAttrs(el) {
+  const box = typeof el.getBoundingClientRect === 'function' ? el.getBoundingClientRect() : null;
+  const w = box ? Math.round(box.width) : 0;
+  const h = box ? Math.round(box.height) : 0;
+  return [MARKERS.block, '', 'style', `display:inline-block;width:${w}px;height:${h}px`];
+}
+
+// CSS is kept (a replay needs it) but it can carry page content: quoted
+// strings of `content` and of custom properties are text the page shows,
+// and url()s can carry query strings. maskStrings: the rule or mode masks
+// text; inline: a style attribute, where every quoted string goes.
+export function scrubCss(css, maskStrings, inline = false) {
+  let out = css.replace(/url\(\s*(['"]?)([^'")]*?)\1\s*\)/gi, (m, q, url) => {
+    const cut = url.indexOf('?');
+    return cut < 0 ? m : `url(${q}${url.slice(0, cut)}${q})`;
+  });
+  if (!maskStrings) return out;
+  const strings = /(["'])(?:\\[\s\S]|(?!\1)[^\\])*\1/g;
+  if (inline) return out.replace(strings, (s) => s[0] + s[0]);
+  out = out.replace(/((?:content|--[\w-]+)\s*:)([^;}]*)/gi, (m, prop, value) => prop + value.replace(strings, (s) => s[0] + s[0]));
+  return out;
+}
+
+// excludePages: strings match the whole URL without query and fragment
+// when they contain "://", else its path; * matches any run of characters.
+export function pageExcluded(patterns, href) {
+  if (patterns.length === 0) return false;
+  let url;
+  try {
+    url = new URL(href);
+  } catch (e) {
+    return false;
+  }
+  const full = url.origin + url.pathname;
+  for (const p of patterns) {
+    if (p instanceof RegExp) {
+      p.lastIndex = 0;
+      if (p.test(href)) return true;
+      continue;
+    }
+    const subject = p.includes('://') ? full : url.pathname;
+    const re = new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    if (re.test(subject)) return true;
+  }
+  return false;
+}
