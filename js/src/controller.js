@@ -133,6 +133,7 @@ export class Controller {
     const env = this.env;
     const uploader = new Uploader({
       url: o.forgetUrl,
+      what: 'deletion request',
       fetch: env.fetch || ((url, init) => env.win.fetch(url, init)),
       setTimeout: (fn, ms) => env.win.setTimeout(fn, ms),
       clearTimeout: (t) => env.win.clearTimeout(t),

@@ -11,6 +11,7 @@
 export const KEEPALIVE_BUDGET = 65536;
 
 const DEFAULTS = {
+  what: 'batch', // in messages: what was refused
   maxAttempts: 6,
   baseDelayMs: 1000,
   maxDelayMs: 30000,
@@ -34,7 +35,7 @@ function firstLine(text) {
 }
 
 export class Uploader {
-  // opts: { url, fetch, setTimeout, clearTimeout, random, report(where, e),
+  // opts: { url, what, fetch, setTimeout, clearTimeout, random, report(where, e),
   //         maxAttempts, baseDelayMs, maxDelayMs, maxQueued, keepaliveBudget }
   constructor(opts) {
     this.o = { ...DEFAULTS, random: Math.random, ...opts };
@@ -176,7 +177,7 @@ export class Uploader {
   drop(batch, status, reason) {
     if (!this.settle(batch)) return;
     this.stats.dropped++;
-    const error = new Error(status ? `collector refused the batch (HTTP ${status}): ${reason}` : reason);
+    const error = new Error(status ? `collector refused the ${this.o.what} (HTTP ${status}): ${reason}` : reason);
     error.status = status;
     this.o.report('upload', error);
     batch.reject(error);
