@@ -46,7 +46,7 @@ async function metrics(cdp) {
 }
 
 export function isRecorderUrl(url) {
-  return /\/dist\/recorder[^/]*$|\/vendor\/rrweb/.test(url || '');
+  return /\/dist\/recorder[^/]*$|\/vendor\/rrweb|\/rrweb-boot\.mjs$/.test(url || '');
 }
 
 // For --url pages: the bench's files are served under /__bench/ on the page's
@@ -71,8 +71,9 @@ async function routeBenchFiles(page, origin) {
 }
 
 // env: { browser, servers }, workload: { path | url, drive }, mode, floor: measure the bare walk
-export async function measureRun({ browser, servers }, workload, mode, { floor = false } = {}) {
+export async function measureRun({ browser, servers }, workload, mode, { floor = false, trace: withTrace = false } = {}) {
   const external = Boolean(workload.url);
+  const T0 = Date.now();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: external });
   try {
     await context.addInitScript(wasmMemoryHook);
@@ -96,12 +97,13 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     await page.goto(url, { waitUntil: 'load' });
     if (external) await page.addScriptTag({ url: base + '/bench/harness.js' });
     await page.waitForFunction(() => window.__bench && window.__bench.load);
-    await page.waitForTimeout(200);
+    await page.waitForTimeout(100);
 
+    const T = [T0, Date.now()];
     const counter = newCounter();
     servers.counts.ours = counter;
     servers.counts.rrweb = counter;
-    await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    if (withTrace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     const m0 = await metrics(cdp);
     const t0 = Date.now();
     await page.evaluate(([m, cfg]) => window.__bench.load(m, cfg), [mode, {
@@ -111,7 +113,11 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     const inPage = await page.evaluate(() => window.__bench.finish());
     const wallMs = Date.now() - t0;
     const m1 = await metrics(cdp);
-    const trace = analyzeTrace(await browser.stopTracing(), isRecorderUrl);
+    T.push(Date.now());
+    const traceBuf = withTrace ? await browser.stopTracing() : null;
+    T.push(Date.now());
+    const trace = traceBuf ? analyzeTrace(traceBuf, isRecorderUrl) : null;
+    T.push(Date.now());
 
     const floorResult = floor ? await page.evaluate(() => window.__bench.walkFloor()) : null;
     await cdp.send('HeapProfiler.collectGarbage');
@@ -119,6 +125,8 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     let wasm = await page.evaluate(wasmBytes).catch(() => 0);
     for (const w of workers) wasm += await w.evaluate(wasmBytes).catch(() => 0);
 
+    T.push(Date.now());
+    if (process.env.BENCH_TIMING) process.stderr.write(`  phases: ${T.slice(1).map((t, i) => t - T[i]).join(' ')} ms, trace ${traceBuf ? (traceBuf.length / 1e6).toFixed(1) : 0} MB\n`);
     let collectorRaw = null;
     if (mode.startsWith('ours') && inPage.stats && inPage.stats.sessionId) {
       collectorRaw = await servers.collectorRawBytes(inPage.stats.sessionId);
@@ -126,9 +134,19 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     const lat = inPage.latencies.map(([, ms]) => ms).sort((a, b) => a - b);
     const pct = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : null);
     const d = (k) => (m1[k] - m0[k]) * 1000;
+    // Longest task: exact from the trace when tracing, else the longest task
+    // the Long Tasks API saw (it reports tasks of 50 ms or more; 0 = none).
+    // Recorder time in one task: sampled from the trace, else the recorder's
+    // script entries in the longest-hit long animation frame (50 ms or more).
+    const longest = trace ? trace.longestTaskMs : Math.max(0, ...inPage.longTasks);
+    const recorderInTask = trace ? trace.longestRecorderMs : Math.max(0, ...inPage.longFrames.map((f) => f[1]));
     return {
       mode,
       wallMs,
+      longestTaskMs: longest,
+      recorderLongestInTaskMs: recorderInTask,
+      longFrames: inPage.longFrames.length,
+      longTasks: inPage.longTasks.length,
       taskMs: d('TaskDuration'),
       scriptMs: d('ScriptDuration'),
       layoutMs: d('LayoutDuration'),

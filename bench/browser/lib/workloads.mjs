@@ -22,22 +22,22 @@ export const WORKLOADS = {
   },
   dashboard: {
     path: '/bench/dashboard.html',
-    what: 'live dashboard: ~60 DOM changes every 50 ms for 3 s, pointer moving',
+    what: 'live dashboard: ~35 DOM changes every 50 ms for ~3 s, pointer moving',
     async drive(page) {
-      await sweep(page, 60, { pause: 45 });
+      await sweep(page, 40, { pause: 60 });
     },
   },
   form: {
     path: '/bench/form.html',
     what: 'pointer sweep, typing into 5 fields, a select, a checkbox, wheel scrolling',
     async drive(page) {
-      await sweep(page, 25, { pause: 20 });
+      await sweep(page, 15, { pause: 20 });
       const fields = [['#name', 'Jane Example'], ['#email', 'jane.example@example.test'],
         ['#password', 'hunter2-Secret!'], ['#card', '4111 1111 1111 1111'],
-        ['#notes', 'Leave the parcel at the back door, next to the blue bin.']];
+        ['#notes', 'Leave it at the back door.']];
       for (const [sel, text] of fields) {
         await page.click(sel);
-        await page.keyboard.type(text, { delay: 15 });
+        await page.keyboard.type(text, { delay: 10 });
       }
       await page.selectOption('#delivery', 'express');
       await page.click('#gift');

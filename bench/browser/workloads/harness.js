@@ -19,6 +19,26 @@
     B.cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || ''));
   });
 
+  // Long tasks (every task of 50 ms or more) and long animation frames, whose
+  // script entries name the script that ran: the recorder's share of a frame
+  // is the time of the entries from the recorder's own files. Only entries
+  // inside the measured window (from load() on) count.
+  B.longTasks = [];
+  B.longFrames = [];
+  // A script entry is the recorder's when its code is in the recorder's files,
+  // or when it is the handler of the recorder's own <script> load event (the
+  // start() call, with the full snapshot, runs there).
+  B.isRecorderUrl = (u) => /\/dist\/recorder[^/"]*|\/vendor\/rrweb|\/rrweb-boot\.mjs/.test(u || '');
+  const observe = (type, fn) => {
+    try { new PerformanceObserver((l) => l.getEntries().forEach(fn)).observe({ type, buffered: true }); } catch (e) { /* unsupported */ }
+  };
+  observe('longtask', (e) => B.longTasks.push([e.startTime, e.duration]));
+  observe('long-animation-frame', (e) => {
+    let rec = 0;
+    for (const sc of e.scripts || []) if (B.isRecorderUrl(sc.sourceURL) || B.isRecorderUrl(sc.invoker)) rec += sc.duration;
+    B.longFrames.push([e.startTime, e.duration, rec]);
+  });
+
   // Input-to-next-frame: the event's own timestamp (when the input was
   // created, before any queueing) to a task posted from the next animation
   // frame, i.e. after that frame's script, style and layout ran. One probe
@@ -75,6 +95,7 @@
   B.load = async function (mode, cfg) {
     B.mode = mode;
     const t0 = now();
+    B.t0 = t0;
     if (mode === 'none') {
       B.startMs = 0;
       return;
@@ -117,6 +138,9 @@
     // Let the last frame's probe land.
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     out.latencies = B.latencies;
+    const inWindow = (e) => e[0] >= B.t0;
+    out.longTasks = B.longTasks.filter(inWindow).map((e) => e[1]);
+    out.longFrames = B.longFrames.filter(inWindow).map((e) => [e[1], e[2]]);
     out.cspViolations = B.cspViolations;
     return out;
   };
