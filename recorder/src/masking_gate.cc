@@ -53,6 +53,60 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return true;
 }
 
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Invalid escapes stay as they are: the detector then sees what the page had.
+std::string PercentDecode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+      i += 2;
+    } else {
+      out += (plus_is_space && s[i] == '+') ? ' ' : s[i];
+    }
+  }
+  return out;
+}
+
+// Escapes what would end a path segment or a parameter value; the tokens'
+// brackets stay readable.
+std::string PercentEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+                       std::string_view("-._~[]!$'()*,;:@").find(c) != std::string_view::npos;
+    if (plain) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+std::string ReplaceSpans(std::string_view v, const std::vector<PiiSpan>& spans) {
+  std::string out;
+  out.reserve(v.size());
+  size_t pos = 0;
+  for (const PiiSpan& s : spans) {
+    out.append(v.substr(pos, s.begin - pos)).append(PiiToken(s.kind));
+    pos = s.end;
+  }
+  out.append(v.substr(pos));
+  return out;
+}
+
 }  // namespace
 
 std::string_view MaskingGate::MaskToken(uint32_t length_class) {
@@ -85,35 +139,74 @@ bool MaskingGate::IsSensitiveSegment(std::string_view seg) {
   return other > 0 && seg.size() >= 20;                              // encoded blobs
 }
 
-std::string MaskingGate::ScrubUrl(std::string_view url) {
+std::string MaskingGate::ScrubUrl(std::string_view url, const std::vector<std::string>& allow) {
   for (std::string_view scheme : {"data:", "javascript:", "mailto:", "tel:", "blob:"}) {
     if (StartsWithNoCase(url, scheme)) return std::string(url.substr(0, scheme.size()));
   }
-  size_t cut = url.find_first_of("?#");
-  if (cut != std::string_view::npos) url = url.substr(0, cut);
-  // Keep "scheme://host" as is; judge each path segment after it.
+  url = url.substr(0, url.find('#'));
+  std::string_view query;
+  if (size_t q = url.find('?'); q != std::string_view::npos) {
+    query = url.substr(q + 1);
+    url = url.substr(0, q);
+  }
+  // Keep "scheme://host" as is, without "user:password@"; judge each path
+  // segment after it.
+  std::string out;
   size_t path_start = 0;
   size_t scheme_end = url.find("://");
   if (scheme_end != std::string_view::npos) {
     size_t host_end = url.find('/', scheme_end + 3);
     path_start = host_end == std::string_view::npos ? url.size() : host_end;
+    std::string_view authority = url.substr(scheme_end + 3, path_start - scheme_end - 3);
+    if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    out.append(url.substr(0, scheme_end + 3)).append(authority);
   }
-  std::string out(url.substr(0, path_start));
+  std::vector<PiiSpan> spans;
   size_t pos = path_start;
   while (pos < url.size()) {
     size_t slash = url.find('/', pos);
     size_t end = slash == std::string_view::npos ? url.size() : slash;
     std::string_view seg = url.substr(pos, end - pos);
-    out += IsSensitiveSegment(seg) ? std::string_view("*") : seg;
+    std::string decoded = PercentDecode(seg, false);
+    if (IsSensitiveSegment(seg) || IsSensitiveSegment(decoded)) {
+      out += '*';
+    } else if (FindPii(decoded, &spans), !spans.empty()) {
+      out += PercentEncode(ReplaceSpans(decoded, spans));
+    } else {
+      out += seg;
+    }
     if (slash == std::string_view::npos) break;
     out += '/';
     pos = slash + 1;
+  }
+  if (allow.empty()) return out;
+  char joiner = '?';
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view param = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    size_t eq = param.find('=');
+    std::string_view name = param.substr(0, eq);
+    if (std::find(allow.begin(), allow.end(), name) == allow.end()) continue;
+    out += joiner;
+    joiner = '&';
+    if (eq == std::string_view::npos) {
+      out += param;
+      continue;
+    }
+    std::string value = PercentDecode(param.substr(eq + 1), true);
+    FindPii(value, &spans);
+    if (spans.empty()) {
+      out += param;
+    } else {
+      out.append(name).append("=").append(PercentEncode(ReplaceSpans(value, spans)));
+    }
   }
   return out;
 }
 
 GatedString MaskingGate::ScrubbedUrl(std::string_view url) {
-  std::string scrubbed = ScrubUrl(url);
+  std::string scrubbed = ScrubUrl(url, allow_query_params_);
   if (scrubbed == url) return GatedString(url);
   ++masked_;
   owned_.push_back(std::move(scrubbed));
@@ -131,6 +224,35 @@ GatedString MaskingGate::Scrubbed(std::string_view original, std::string_view re
   return GatedString(result);
 }
 
+GatedString MaskingGate::Rebuilt(std::string_view v, const std::vector<PiiSpan>& spans) {
+  if (spans.empty()) return GatedString(v);
+  masked_ += spans.size();
+  owned_.push_back(ReplaceSpans(v, spans));
+  return GatedString(owned_.back());
+}
+
+GatedString MaskingGate::Redacted(std::string_view v) {
+  FindPii(v, &spans_);
+  return Rebuilt(v, spans_);
+}
+
+GatedString MaskingGate::RedactedCss(std::string_view v) {
+  // Only string literals hold page content in CSS; selectors, numbers and
+  // colours around them must stay intact for the replay.
+  css_spans_.clear();
+  size_t pos = 0;
+  while ((pos = v.find_first_of("\"'", pos)) != std::string_view::npos) {
+    const char quote = v[pos];
+    size_t end = pos + 1;
+    while (end < v.size() && v[end] != quote) end += v[end] == '\\' ? 2 : 1;
+    end = std::min(end, v.size());
+    FindPii(v.substr(pos + 1, end - pos - 1), &spans_);
+    for (const PiiSpan& s : spans_) css_spans_.push_back({s.begin + pos + 1, s.end + pos + 1, s.kind});
+    pos = end + 1;
+  }
+  return Rebuilt(v, css_spans_);
+}
+
 GatedString MaskingGate::Apply(const RawString& raw, FieldKind kind, std::string_view attr_name) {
   // What the glue withheld stays withheld, whatever the kind.
   if (raw.masked_by_glue) return Mask(raw);
@@ -140,22 +262,24 @@ GatedString MaskingGate::Apply(const RawString& raw, FieldKind kind, std::string
     case FieldKind::kIdentifier:
     case FieldKind::kTagName:
     case FieldKind::kAttrName:
-    case FieldKind::kCssText:
       return Keep(v);
+
+    case FieldKind::kCssText:
+      return RedactedCss(v);
 
     case FieldKind::kText:
       // Whitespace carries layout, not content.
       if (mode_ == PrivacyMode::kStrict && !IsWhitespace(v)) return Mask(raw);
-      return Keep(v);
+      return Redacted(v);
 
     case FieldKind::kComment:
     case FieldKind::kTitle:
-      return mode_ == PrivacyMode::kStrict ? Mask(raw) : Keep(v);
+      return mode_ == PrivacyMode::kStrict ? Mask(raw) : Redacted(v);
 
     case FieldKind::kInputValue:
       // Input values are masked unless the site chose relaxed; a fixed token
       // for any non-empty value.
-      if (mode_ == PrivacyMode::kRelaxed || v.empty()) return Keep(v);
+      if (mode_ == PrivacyMode::kRelaxed || v.empty()) return Redacted(v);
       ++masked_;
       return GatedString(MaskToken(kLengthShort));
 
@@ -190,7 +314,7 @@ GatedString MaskingGate::Apply(const RawString& raw, FieldKind kind, std::string
         size_t space = candidate.find_first_of(" \t\n");
         std::string_view url = candidate.substr(0, space);
         if (!out.empty()) out += ", ";
-        out += ScrubUrl(url);
+        out += ScrubUrl(url, allow_query_params_);
         if (space != std::string_view::npos) out += candidate.substr(space);
       }
       if (comma == std::string_view::npos) break;
@@ -200,7 +324,9 @@ GatedString MaskingGate::Apply(const RawString& raw, FieldKind kind, std::string
     return Scrubbed(v, owned_.back());
   }
   if (IsContentAttribute(attr_name) && mode_ == PrivacyMode::kStrict) return Mask(raw);
-  return Keep(v);
+  if (attr_name == "style") return RedactedCss(v);
+  // Every other kept value, class and id included: rare, but must not leak.
+  return Redacted(v);
 }
 
 }  // namespace recorder

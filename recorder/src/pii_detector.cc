@@ -34,6 +34,7 @@ bool StartsToken(std::string_view t, size_t i) {
   const char p = t[i - 1];
   if (IsAlnum(p) || p == '_' || p == '#' || p == '$') return false;
   if (IsJoiner(p) && i >= 2 && IsAlnum(t[i - 2])) return false;
+  if (p == ':' && i >= 2 && IsDigit(t[i - 2])) return false;  // the minutes of 12:30
   const auto u = static_cast<unsigned char>(p);
   // £ (C2 A3), ¥ (C2 A5), € (E2 82 AC)
   if ((u == 0xA3 || u == 0xA5) && i >= 2 && static_cast<unsigned char>(t[i - 2]) == 0xC2) return false;
@@ -133,7 +134,10 @@ size_t MatchIpv6(std::string_view t, size_t i) {
   // Four hex digits at least, so CSS "a::b" and loopback "::1" stay text.
   const bool valid = compressed ? groups <= 7 && hex_digits >= 4 : groups == 8;
   if (!valid) return 0;
-  if (end < n && (IsAlnum(t[end]) || t[end] == '_' || t[end] == ':')) return 0;
+  // A trailing ':' may end a sentence ("from fe80::1: denied"), but not
+  // continue a longer colon run (a MAC, or 9+ groups).
+  if (end < n && (IsAlnum(t[end]) || t[end] == '_')) return 0;
+  if (end + 1 < n && t[end] == ':' && (IsAlnum(t[end + 1]) || t[end + 1] == ':')) return 0;
   return end;
 }
 
@@ -272,14 +276,18 @@ size_t MatchPhone(std::string_view t, size_t i) {
   }
   NumberGroups g;
   int total = 0;
+  bool overlong = false;
   while (g.count < NumberGroups::kMax) {
     const bool open = p < n && t[p] == '(' && !g.bracket;
     const size_t q = open ? p + 1 : p;
     const size_t d = Digits(t, q);
     if (d == 0) break;
     if (open && (q + d >= n || t[q + d] != ')')) break;
+    if (total + static_cast<int>(d) > 15) {
+      overlong = true;  // no phone is this long; only a space-cut prefix may be one
+      break;
+    }
     total += static_cast<int>(d);
-    if (total > 15) return 0;  // a long digit run is an id or tracking number
     const int j = g.count++;
     g.start[j] = q;
     g.len[j] = static_cast<int>(d);
@@ -303,8 +311,9 @@ size_t MatchPhone(std::string_view t, size_t i) {
   }
   // The whole run, or a prefix of it cut at a space (a number after a phone).
   for (int k = g.count - 1; k >= 0; --k) {
-    if (k < g.count - 1 && g.sep_after[k] != ' ') continue;
-    if (k == g.count - 1 && !EndsToken(t, g.end[k])) continue;
+    const bool whole = k == g.count - 1 && !overlong;
+    if (!whole && g.sep_after[k] != ' ') continue;
+    if (whole && !EndsToken(t, g.end[k])) continue;
     if (PhoneShape(t, g, k + 1, plus)) return g.end[k];
   }
   return 0;
@@ -323,8 +332,11 @@ int Mod97(const char* s, int len) {
   return r;
 }
 
-size_t MatchIban(std::string_view t, size_t i) {
+// *shaped is set to the end of an IBAN-shaped run that failed its check:
+// a reference code, whose digits must not be read as a card or phone.
+size_t MatchIban(std::string_view t, size_t i, size_t* shaped) {
   const size_t n = t.size();
+  *shaped = 0;
   if (i + 4 > n || !IsUpper(t[i + 1]) || !IsDigit(t[i + 2]) || !IsDigit(t[i + 3])) return 0;
   char buf[40];
   int len = 4;
@@ -333,7 +345,9 @@ size_t MatchIban(std::string_view t, size_t i) {
   if (p < n && IsIbanChar(t[p])) {  // unbroken
     while (p < n && IsIbanChar(t[p]) && len <= 34) buf[len++] = t[p++];
     if (len < 15 || len > 34 || !EndsToken(t, p)) return 0;
-    return Mod97(buf, len) == 1 ? p : 0;
+    if (Mod97(buf, len) == 1) return p;
+    *shaped = p;
+    return 0;
   }
   // Space-separated groups of four; the last may be shorter.
   size_t ends[9];
@@ -352,6 +366,7 @@ size_t MatchIban(std::string_view t, size_t i) {
   for (int k = count - 1; k >= 0; --k) {
     if (lens[k] >= 15 && EndsToken(t, ends[k]) && Mod97(buf, lens[k]) == 1) return ends[k];
   }
+  if (count > 0 && lens[count - 1] >= 15) *shaped = ends[count - 1];
   return 0;
 }
 
@@ -397,14 +412,30 @@ bool NextEmail(std::string_view t, size_t from, size_t lo, PiiSpan* out) {
   return false;
 }
 
-// Whether the digits at i continue a grouped number that started earlier
-// ("9400 1000 0000 ..."): matching from its middle would find cards and
-// phones in tracking numbers and in the BBAN of an IBAN that failed its
-// check. An unbroken run of 9+ digits is a token of its own ("Qty 1 4111...").
-bool InsideGroupedNumber(std::string_view t, size_t i) {
-  if (i < 2 || !IsDigit(t[i - 2])) return false;
-  const char sep = t[i - 1];
-  return (sep == ' ' || sep == '-' || sep == '.') && Digits(t, i) <= 8;
+// The end of a fixed-width grouped number starting at i (groups of one
+// width joined by one kind of separator; the last may be shorter, as in
+// "9400 1000 0000 0000 0000 00"), and its digit count; i when there is none.
+size_t UniformRunEnd(std::string_view t, size_t i, size_t* digits) {
+  size_t p = i, end = i, width = 0;
+  char sep = 0;
+  bool shorter_seen = false;
+  *digits = 0;
+  while (true) {
+    const size_t d = Digits(t, p);
+    if (d == 0) break;
+    if (width == 0) width = d;
+    if (d > width || shorter_seen) return i;
+    shorter_seen = d < width;
+    *digits += d;
+    p += d;
+    end = p;
+    if (p + 1 >= t.size() || !IsDigit(t[p + 1])) break;
+    const char c = t[p];
+    if ((c != ' ' && c != '-' && c != '.') || (sep != 0 && c != sep)) break;
+    sep = c;
+    ++p;
+  }
+  return end;
 }
 
 }  // namespace
@@ -442,13 +473,28 @@ void FindPii(std::string_view t, std::vector<PiiSpan>* out) {
       if (numeric && IsDigit(c)) {
         if ((end = MatchSsn(t, i))) kind = PiiKind::kSsn;
         else if ((end = MatchIpv4(t, i))) kind = PiiKind::kIp;
-        else if (InsideGroupedNumber(t, i)) end = 0;
         else if ((end = MatchCard(t, i))) kind = PiiKind::kCard;
         else if ((end = MatchPhone(t, i))) kind = PiiKind::kPhone;
       } else if (numeric && (c == '+' || c == '(')) {
         if ((end = MatchPhone(t, i))) kind = PiiKind::kPhone;
       } else if (numeric && IsUpper(c)) {
-        if ((end = MatchIban(t, i))) kind = PiiKind::kIban;
+        size_t shaped = 0;
+        if ((end = MatchIban(t, i, &shaped))) kind = PiiKind::kIban;
+        if (shaped != 0) {
+          i = shaped;
+          continue;
+        }
+      }
+      if (!end && numeric && IsDigit(c)) {
+        // A fixed-width grouped number too long for any detector (a
+        // tracking number) is one identifier; its later groups are not
+        // fresh starts.
+        size_t run_digits = 0;
+        const size_t run_end = UniformRunEnd(t, i, &run_digits);
+        if (run_digits > 19) {
+          i = run_end;
+          continue;
+        }
       }
       if (!end && has_colon && (IsHex(c) || c == ':') && (end = MatchIpv6(t, i))) {
         kind = PiiKind::kIp;

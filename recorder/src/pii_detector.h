@@ -38,11 +38,13 @@
 //
 // Digit-led matches need a token boundary on both sides: no letter or digit
 // next to them, no "ORD-" or "v" glued on ("ORD-2024-00017" stays), and no
-// '#', '$', '€', '£' or '¥' in front (order numbers and prices). Cards and
-// phones are not looked for inside a longer grouped number (from its third
-// group "0000" on, say), which keeps tracking numbers and a failed IBAN's
-// BBAN whole; the price is that a grouped card glued by a space to a number
-// before it ("Ref 12 4111 1111 1111 1111") is missed.
+// '#', '$', '€', '£' or '¥' in front (order numbers and prices). A
+// fixed-width grouped number of more than 19 digits that holds no card from
+// its start (a tracking number such as "9400 1000 0000 0000 0000 00"), and
+// an IBAN-shaped code failing its check, are skipped whole rather than
+// searched from their middle; the price is that a card glued by the same
+// separator to a same-width number before it ("Ref 1234 4111 1111 1111 1111")
+// is missed.
 #ifndef RECORDER_SRC_PII_DETECTOR_H_
 #define RECORDER_SRC_PII_DETECTOR_H_
 

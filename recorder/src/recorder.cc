@@ -22,11 +22,25 @@ Status ValidateIdentifier(const std::string& value, const char* field) {
   return Status::Ok();
 }
 
+Status ValidateQueryParamName(const std::string& name) {
+  if (name.empty() || name.size() > 64) {
+    return Status::InvalidArgument("allowed query parameter names must be 1 to 64 characters");
+  }
+  for (char c : name) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '.' || c == '-';
+    if (!ok) {
+      return Status::InvalidArgument("allowed query parameter names may hold only A-Z a-z 0-9 _ . -");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 struct Recorder::Impl {
   explicit Impl(const Options& o)
-      : options(o), gate(o.privacy_mode), compressor(o.compression_level) {}
+      : options(o), gate(o.privacy_mode, o.allow_query_params), compressor(o.compression_level) {}
 
   Options options;
   MaskingGate gate;
@@ -46,6 +60,9 @@ Status Recorder::Create(const Options& options, std::unique_ptr<Recorder>* out) 
   if (mode < 0 || mode > 2) return Status::InvalidArgument("privacy mode must be 0, 1 or 2");
   if (options.compression_level < 1 || options.compression_level > Compressor::kMaxLevel) {
     return Status::InvalidArgument("compression level must be 1 to " + std::to_string(Compressor::kMaxLevel));
+  }
+  for (const std::string& name : options.allow_query_params) {
+    RECORDER_RETURN_IF_ERROR(ValidateQueryParamName(name));
   }
   if (options.max_records_bytes == 0 || options.max_batch_bytes == 0) {
     return Status::InvalidArgument("size caps must be positive");

@@ -68,6 +68,41 @@ TEST(Recorder, RejectsBadOptions) {
   EXPECT_EQ(r, nullptr);
 }
 
+TEST(Recorder, ValidatesAllowedQueryParamNames) {
+  std::unique_ptr<Recorder> r;
+  for (const char* bad : {"", "has space", "a=b", "x&y", "caf\xC3\xA9"}) {
+    Options o = TestOptions();
+    o.allow_query_params = {"page", bad};
+    EXPECT_EQ(Recorder::Create(o, &r).code(), StatusCode::kInvalidArgument) << bad;
+  }
+  Options o = TestOptions();
+  o.allow_query_params = {std::string(65, 'a')};
+  EXPECT_EQ(Recorder::Create(o, &r).code(), StatusCode::kInvalidArgument);
+  o.allow_query_params = {std::string(64, 'a'), "utm_source", "v1.2", "a-b"};
+  EXPECT_TRUE(Recorder::Create(o, &r).ok());
+}
+
+TEST(Recorder, AllowedQueryParamsAndPersonalDataOnTheWire) {
+  Options o = TestOptions(PrivacyMode::kBalanced);
+  o.allow_query_params = {"page", "q"};
+  auto r = Make(o);
+  RecordWriter w;
+  w.Meta(0, "https://x.test/s?page=2&token=abc&q=jane%40x.test#frag", "Jane's orders");
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0);
+  w.Node(1, 0, 0, 9, "", "");
+  w.Node(2, 1, 0, 1, "P", "", {{"class", "row"}});
+  w.Node(3, 2, 0, 3, "", "Call +1 415 555 2671 or write to jane@x.test");
+  w.Tag(RecordTag::kSnapshotEnd);
+  ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok());
+  const std::string bytes = Decompress(r->output());
+  EXPECT_NE(bytes.find("https://x.test/s?page=2&q=[email]"), std::string::npos);
+  EXPECT_NE(bytes.find("Call [phone] or write to [email]"), std::string::npos);
+  EXPECT_EQ(bytes.find("token"), std::string::npos);
+  EXPECT_EQ(bytes.find("frag"), std::string::npos);
+  EXPECT_EQ(bytes.find("jane"), std::string::npos);
+  EXPECT_EQ(bytes.find("415"), std::string::npos);
+}
+
 TEST(Recorder, EncodesEveryEventTypeAndRoundTrips) {
   auto r = Make(TestOptions());
   RecordWriter w(/*seq=*/7, /*time_base=*/1700000000000ULL);

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace recorder {
 
@@ -37,6 +38,12 @@ struct Options {
 
   // Default: kStrict.
   PrivacyMode privacy_mode = PrivacyMode::kStrict;
+
+  // Query parameters kept in recorded URLs (page URL, referrer, links,
+  // resources), by exact, case-sensitive name; each 1..64 characters of
+  // [A-Za-z0-9_.-]. Kept values are still scanned for personal data, and
+  // fragments are always dropped. Default: empty, every parameter dropped.
+  std::vector<std::string> allow_query_params;
 
   // --- Performance and size ---
 
