@@ -202,7 +202,8 @@ export class Mutations {
   findChanged(el, parentRule, out) {
     const regions = this.ctx.privacy.regions;
     const was = regions.rules.get(el);
-    if (was === undefined || out.includes(el)) return;
+    // A node added (or moved) here this window is serialized by the adds.
+    if (was === undefined || out.includes(el) || this.added.has(el)) return;
     const now = regions.recompute(el, parentRule);
     if (now !== was) {
       out.push(el);
@@ -228,12 +229,14 @@ export class Mutations {
   }
 
   // An added node is serialized as a root when it is in the document, its
-  // parent is a node whose children the replayer has, and no ancestor is
-  // serialized in this flush anyway.
+  // parent is a node whose children the replayer has (the whole ancestry:
+  // a node once serialized may sit inside a region blocked since), and no
+  // ancestor is serialized in this flush anyway.
   isAddRoot(node) {
     if (!node.isConnected) return false;
     const parent = node.parentNode;
     if (this.hasAddedAncestor(parent)) return false;
+    if (parent !== this.ctx.doc && !this.stillHeld(parent, null)) return false;
     return this.ctx.mirror.has(parent) && this.ctx.serializer.hasChildren(parent);
   }
 

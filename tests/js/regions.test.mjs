@@ -1,0 +1,41 @@
+// The pure rules behind privacy regions: rule inheritance, CSS scrubbing,
+// excluded pages.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rule, combine, scrubCss, pageExcluded } from '../../js/src/regions.js';
+
+test('rules: nearest marker wins, a block ends the question, editable never loosens a mask', () => {
+  const table = [
+    [Rule.DEFAULT, null, Rule.DEFAULT],
+    [Rule.DEFAULT, Rule.MASK, Rule.MASK],
+    [Rule.MASK, null, Rule.MASK],
+    [Rule.MASK, Rule.UNMASK, Rule.UNMASK],
+    [Rule.UNMASK, Rule.MASK, Rule.MASK],
+    [Rule.MASK, Rule.EDIT, Rule.MASK],
+    [Rule.UNMASK, Rule.EDIT, Rule.EDIT],
+    [Rule.DEFAULT, Rule.BLOCK, Rule.BLOCK],
+    [Rule.BLOCK, Rule.UNMASK, Rule.BLOCK],
+  ];
+  for (const [parent, own, want] of table) assert.equal(combine(parent, own), want, `${parent} + ${own}`);
+});
+
+test('CSS: url() queries always go; content and custom-property strings when text is masked', () => {
+  const css = '.a::before { content: "Jane" } .b { --who: \'Jane\'; font-family: "Inter"; background: url(/x.png?email=j@x.test) } .c { background: url("/y.png") }';
+  assert.equal(scrubCss(css, false),
+    '.a::before { content: "Jane" } .b { --who: \'Jane\'; font-family: "Inter"; background: url(/x.png) } .c { background: url("/y.png") }');
+  assert.equal(scrubCss(css, true),
+    '.a::before { content: "" } .b { --who: \'\'; font-family: "Inter"; background: url(/x.png) } .c { background: url("/y.png") }');
+  assert.equal(scrubCss('--n: "a\\"b"; color: red', true, true), '--n: ""; color: red');
+  assert.equal(scrubCss('fill: url(#grad)', true), 'fill: url(#grad)', 'fragment references stay');
+});
+
+test('excluded pages: path patterns with *, full-URL patterns, RegExps', () => {
+  const patterns = ['/account/*', 'https://shop.test/checkout*', /[?&]admin=1/];
+  assert.equal(pageExcluded(patterns, 'https://shop.test/account/orders?x=1'), true);
+  assert.equal(pageExcluded(patterns, 'https://shop.test/accounts'), false);
+  assert.equal(pageExcluded(patterns, 'https://shop.test/checkout/pay'), true);
+  assert.equal(pageExcluded(patterns, 'https://other.test/checkout'), false);
+  assert.equal(pageExcluded(patterns, 'https://shop.test/?admin=1'), true);
+  assert.equal(pageExcluded(['/a.b'], 'https://shop.test/aXb'), false, 'dots are literal');
+  assert.equal(pageExcluded([], 'https://shop.test/'), false);
+});
