@@ -123,3 +123,37 @@ test('ids: 22 characters of base64url, random', () => {
   }
   assert.equal(seen.size, 200);
 });
+
+test('revoking asks the collector to forget the session once in-flight requests are done', async () => {
+  const calls = [];
+  let finishInflight;
+  class SentRecording {
+    constructor(options, env) { this.env = env; }
+    start() { return Promise.resolve(); }
+    get mayHaveSent() { return true; }
+    discard() { return new Promise((resolve) => { finishInflight = resolve; }); }
+    stats() { return { sessionId: this.env.sessionId }; }
+  }
+  const win = { navigator: {}, setTimeout, clearTimeout };
+  const fetch = async (url, init) => {
+    calls.push({ url, init });
+    return { ok: true, status: 200, text: async () => '{"ok":true}' };
+  };
+  const c = new Controller({ win, doc: null, defaultAssetsUrl: 'https://cdn.test/', Recording: SentRecording, fetch });
+  await c.start({ ...OPTIONS, endpoint: 'https://c.test/' });
+  await c.consent(true);
+  const id = c.recording.env.sessionId;
+  await c.consent(false);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(calls.length, 0, 'not before the batches on the network are done');
+  finishInflight();
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(calls.length, 1);
+  const { url, init } = calls[0];
+  assert.equal(url, 'https://c.test/v1/forget');
+  assert.equal(init.method, 'POST');
+  assert.equal(init.keepalive, true);
+  assert.equal(init.credentials, 'omit');
+  assert.equal(init.headers, undefined, 'no Content-Type: a CORS-simple request');
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(init.body)), { site: 'demo', session: id });
+});

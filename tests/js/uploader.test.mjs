@@ -249,3 +249,22 @@ test('the queue is bounded: the oldest batch not in flight is dropped', async ()
   assert.deepEqual(errors, [[1, 'upload queue full'], [2, 'upload queue full']]);
   assert.equal(h.up.pending, 2);
 });
+
+test('abort letting in-flight requests finish: idle() waits for them, nothing more is sent', async () => {
+  const h = harness();
+  const errors = [];
+  h.up.enqueue(0, frame(10)).catch((e) => errors.push(e.message));
+  h.up.enqueue(1, frame(10)).catch((e) => errors.push(e.message));
+  await settle();
+  h.up.abort('consent withdrawn', { letInflightFinish: true });
+  let idle = false;
+  h.up.idle().then(() => { idle = true; });
+  await settle();
+  assert.deepEqual(errors, ['consent withdrawn', 'consent withdrawn']);
+  assert.equal(h.calls[0].init.signal.aborted, false, 'the request on the network is not cut');
+  assert.equal(idle, false, 'idle only once it is answered');
+  h.calls[0].answer(200);
+  await settle();
+  assert.equal(idle, true);
+  assert.equal(h.calls.length, 1);
+});
