@@ -44,9 +44,10 @@ function selectors(v) {
   return null;
 }
 
-const PARAM = /^[A-Za-z0-9_.[\]-]{1,64}$/;
+// As the core checks them (recorder.cc): a bad name would fail the Session.
+const PARAM = /^[A-Za-z0-9_.-]{1,64}$/;
 const paramNames = (v) => (Array.isArray(v) && v.every((s) => typeof s === 'string' && PARAM.test(s))
-  ? null : 'must be an array of query parameter names ([A-Za-z0-9_.[]-], 1 to 64 characters)');
+  ? null : 'must be an array of query parameter names ([A-Za-z0-9_.-], 1 to 64 characters)');
 
 // Strings are patterns with * wildcards (see privacy-rules.js); RegExps are
 // tested as they are.

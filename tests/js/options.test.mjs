@@ -64,6 +64,7 @@ test('each bad option throws an Error naming it', () => {
     [{ ...base, privacy: { mask: 3 } }, /"privacy.mask" must be a CSS selector/],
     [{ ...base, privacy: { allowQueryParams: 'page' } }, /"privacy.allowQueryParams" must be an array of query parameter names/],
     [{ ...base, privacy: { allowQueryParams: ['a b'] } }, /"privacy.allowQueryParams"/],
+    [{ ...base, privacy: { allowQueryParams: ['tags[]'] } }, /"privacy.allowQueryParams"/],
     [{ ...base, privacy: { excludePages: '/x' } }, /"privacy.excludePages" must be an array of URL patterns/],
     [{ ...base, consent: { required: 'yes' } }, /"consent.required" must be true or false/],
     [{ ...base, consent: { gpc: 0 } }, /"consent.gpc" must be true or false/],
