@@ -14,7 +14,7 @@
 // sends nothing cannot pass.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,6 +133,10 @@ const CASES = {
 };
 const PENDING = PII_DETECTOR ? [] : Object.keys(CASES).filter((k) => k.startsWith('PII:'));
 
+// privacy.allowQueryParams reaches the core through the Session config;
+// a core built without that field ignores it (and drops every parameter).
+const CORE_KEEPS_PARAMS = readFileSync(path.join(ROOT, 'dist/recorder-core.wasm')).includes('allowQueryParams');
+
 // Must arrive where the rules show them: proof that the run recorded at all.
 const SHOWN = {
   okpublicsentinel: ['balanced', 'relaxed'],
@@ -228,6 +232,12 @@ for (const [run, { mode, consent }] of Object.entries(RUNS)) {
     const leaked = findCanaries(texts, forbidden.map(([, [c]]) => c));
     const names = forbidden.filter(([, [c]]) => leaked.includes(c)).map(([k]) => k);
     assert.deepEqual(names, [], `canaries leaked in ${run}`);
+    const urls = session.events.filter((e) => e.type === 'Navigation').map((e) => e.url);
+    if (CORE_KEEPS_PARAMS) {
+      assert.ok(urls.some((u) => u.endsWith('/leak.html?page=2')), `the allowed query parameter is kept: ${urls.join(' ')}`);
+    } else {
+      t.diagnostic('dist core has no allowQueryParams field: kept parameters not asserted');
+    }
     const shown = Object.entries(SHOWN).filter(([, runs]) => runs.includes(run)).map(([s]) => s);
     assert.deepEqual(findCanaries(texts, shown), shown, 'what the rules show did arrive');
     assert.ok(requests.some((r) => r.url.startsWith(`${collector.url}/v1/batch`)), 'batches were sent');
