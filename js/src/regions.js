@@ -23,10 +23,18 @@ function selectorOf(marker, extra) {
 
 // The rule an element sets by itself, or null when it inherits.
 // maskAll: the analytics consent level, where nothing is unmasked.
+// sel.markersOnly: no selectors were given, so attribute checks suffice
+// (several times cheaper than matches() on every element of a snapshot).
 export function explicitRule(el, sel, maskAll) {
-  if (el.matches(sel.block)) return Rule.BLOCK;
-  if (el.matches(sel.mask)) return Rule.MASK;
-  if (!maskAll && el.matches(sel.unmask)) return Rule.UNMASK;
+  if (sel.markersOnly) {
+    if (el.hasAttribute(MARKERS.block)) return Rule.BLOCK;
+    if (el.hasAttribute(MARKERS.mask)) return Rule.MASK;
+    if (!maskAll && el.hasAttribute(MARKERS.unmask)) return Rule.UNMASK;
+  } else {
+    if (el.matches(sel.block)) return Rule.BLOCK;
+    if (el.matches(sel.mask)) return Rule.MASK;
+    if (!maskAll && el.matches(sel.unmask)) return Rule.UNMASK;
+  }
   const editable = el.getAttribute('contenteditable');
   if (editable !== null && editable.toLowerCase() !== 'false') return Rule.EDIT;
   return null;
@@ -43,16 +51,17 @@ export class Regions {
   // privacy: the resolved privacy options; maskAll: mask everything
   // (analytics-only consent) whatever the markers say.
   constructor(privacy, maskAll) {
+    // With selectors, any attribute can change what matches; with markers
+    // alone, only the markers (and contenteditable) can.
+    this.anyAttribute = privacy.block.length + privacy.mask.length + privacy.unmask.length > 0;
     this.sel = {
+      markersOnly: !this.anyAttribute,
       block: selectorOf(MARKERS.block, privacy.block),
       mask: selectorOf(MARKERS.mask, privacy.mask),
       unmask: selectorOf(MARKERS.unmask, privacy.unmask),
     };
     this.maskAll = maskAll;
     this.root = maskAll ? Rule.MASK : Rule.DEFAULT;
-    // With selectors, any attribute can change what matches; with markers
-    // alone, only the markers (and contenteditable) can.
-    this.anyAttribute = privacy.block.length + privacy.mask.length + privacy.unmask.length > 0;
     this.rules = new WeakMap(); // element -> Rule, as last serialized
   }
 

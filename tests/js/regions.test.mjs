@@ -39,3 +39,28 @@ test('excluded pages: path patterns with *, full-URL patterns, RegExps', () => {
   assert.equal(pageExcluded(['/a.b'], 'https://shop.test/aXb'), false, 'dots are literal');
   assert.equal(pageExcluded([], 'https://shop.test/'), false);
 });
+
+test('explicit rules: markers by attribute alone, selectors by matches(); analytics ignores unmask', async () => {
+  const { explicitRule, Regions } = await import('../../js/src/regions.js');
+  const el = (attrs, matching = []) => ({
+    hasAttribute: (n) => n in attrs,
+    getAttribute: (n) => (n in attrs ? attrs[n] : null),
+    matches: (sel) => sel.split(', ').some((s) => matching.includes(s) || (s.startsWith('[') && s.slice(1, -1) in attrs)),
+  });
+  const markers = new Regions({ block: [], mask: [], unmask: [] }, false);
+  assert.equal(markers.sel.markersOnly, true);
+  assert.equal(explicitRule(el({ 'data-recorder-block': '' }), markers.sel, false), Rule.BLOCK);
+  assert.equal(explicitRule(el({ 'data-recorder-mask': '', 'data-recorder-unmask': '' }), markers.sel, false), Rule.MASK);
+  assert.equal(explicitRule(el({ 'data-recorder-unmask': '' }), markers.sel, false), Rule.UNMASK);
+  assert.equal(explicitRule(el({ 'data-recorder-unmask': '' }), markers.sel, true), null, 'analytics: nothing unmasked');
+  assert.equal(explicitRule(el({ contenteditable: '' }), markers.sel, false), Rule.EDIT);
+  assert.equal(explicitRule(el({ contenteditable: 'false' }), markers.sel, false), null);
+  const selectors = new Regions({ block: ['.b'], mask: ['.m'], unmask: [] }, false);
+  assert.equal(selectors.sel.markersOnly, false);
+  assert.equal(explicitRule(el({}, ['.m']), selectors.sel, false), Rule.MASK);
+  assert.equal(explicitRule(el({}, ['.b', '.m']), selectors.sel, false), Rule.BLOCK);
+  assert.equal(explicitRule(el({ 'data-recorder-mask': '' }), selectors.sel, false), Rule.MASK);
+  assert.equal(selectors.mayChangeRule('class'), true);
+  assert.equal(markers.mayChangeRule('class'), false);
+  assert.equal(markers.mayChangeRule('data-recorder-mask'), true);
+});
