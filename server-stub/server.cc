@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "decode.h"
+#include "forget.h"
 #include "ingest.h"
 #include "json.h"
 
@@ -25,6 +26,11 @@ using recorder::Status;
 using recorder::StatusCode;
 
 constexpr char kBatchPath[] = "/v1/batch";
+constexpr char kForgetPath[] = "/v1/forget";
+
+// The routes a browser page calls: they share the site and origin check,
+// CORS headers on every answer, and the preflight.
+bool IsBrowserRoute(const std::string& path) { return path == kBatchPath || path == kForgetPath; }
 
 // Reasons go into a text body and a log line, so they must stay one line of
 // printable ASCII whatever a message or a client-sent path contains.
@@ -92,6 +98,41 @@ std::string DefaultReason(int status) {
   }
 }
 
+// Reads a browser route's body within `cap`, as the browser sends it: no
+// Content-Encoding (httplib inflates gzip and brotli itself, within the
+// cap, but a second compression layer is never ours). On a refusal the
+// response is written and false returned. The body is read even when it
+// will be refused, so the connection stays in step for the client's next
+// request; over the cap the connection is closed instead.
+bool ReadBody(const Request& req, Response& res, const httplib::ContentReader& read, size_t cap,
+              std::string_view context, std::string* body) {
+  bool over_cap = false;
+  const bool complete = read([&](const char* data, size_t len) {
+    if (body->size() + len > cap) {
+      over_cap = true;
+      return false;
+    }
+    body->append(data, len);
+    return true;
+  });
+  const std::string encoding = req.get_header_value("Content-Encoding");
+  if (!encoding.empty() && encoding != "identity") {
+    res.set_header("Connection", "close");
+    SetReason(res, 415, context, "Content-Encoding is not accepted");
+    return false;
+  }
+  if (over_cap || res.status == 413) {
+    res.set_header("Connection", "close");
+    Reject(res, Status::TooLarge("body is over the " + std::to_string(cap) + " byte limit"), context);
+    return false;
+  }
+  if (!complete) {
+    Reject(res, Status::Malformed("body could not be read"), context);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int HttpStatusFor(const Status& status) {
@@ -131,33 +172,8 @@ void CollectorServer::Routes() {
 
   http.Post(kBatchPath, [this](const Request& req, Response& res,
                                const httplib::ContentReader& read) {
-    // The body is read (within the cap) even when it will be refused, so
-    // the connection stays in step for the client's next request.
     std::string body;
-    bool over_cap = false;
-    const size_t cap = config_.limits.max_body_bytes;
-    const bool complete = read([&](const char* data, size_t len) {
-      if (body.size() + len > cap) {
-        over_cap = true;
-        return false;
-      }
-      body.append(data, len);
-      return true;
-    });
-    // The browser sends the zstd frame as is. httplib inflates gzip and
-    // brotli bodies itself (the cap above held), but a second compression
-    // layer is never ours.
-    const std::string encoding = req.get_header_value("Content-Encoding");
-    if (!encoding.empty() && encoding != "identity") {
-      res.set_header("Connection", "close");
-      return SetReason(res, 415, "batch rejected", "Content-Encoding is not accepted");
-    }
-    if (over_cap || res.status == 413) {
-      res.set_header("Connection", "close");
-      return Reject(res, Status::TooLarge("body is over the " + std::to_string(cap) +
-                                          " byte limit"), "batch rejected");
-    }
-    if (!complete) return Reject(res, Status::Malformed("body could not be read"), "batch rejected");
+    if (!ReadBody(req, res, read, config_.limits.max_body_bytes, "batch rejected", &body)) return;
 
     ValidBatch batch;
     Status s = IngestBatch(reinterpret_cast<const uint8_t*>(body.data()), body.size(),
@@ -184,10 +200,34 @@ void CollectorServer::Routes() {
     res.set_content(j.Take(), "application/json");
   });
 
+  http.Post(kForgetPath, [this](const Request& req, Response& res,
+                                const httplib::ContentReader& read) {
+    std::string body;
+    if (!ReadBody(req, res, read, kMaxForgetBodyBytes, "forget rejected", &body)) return;
+    ForgetRequest forget;
+    Status s = ParseForgetRequest(body, &forget);
+    if (s.ok()) s = CheckSiteAccess(config_.sites, forget.site_key, req.get_header_value("Origin"));
+    uint64_t deleted = 0;
+    if (s.ok()) s = store_->DeleteSessionOfSite(forget.site_key, forget.session_id, &deleted);
+    if (!s.ok()) return Reject(res, s, "forget rejected");
+
+    JsonWriter j;
+    j.BeginObject();
+    j.Key("ok");
+    j.Bool(true);
+    j.Key("session");
+    j.String(forget.session_id);
+    j.Key("deletedBatches");
+    j.Uint(deleted);
+    j.EndObject();
+    res.status = 200;
+    res.set_content(j.Take(), "application/json");
+  });
+
   // Not needed for the browser's own sends (no Content-Type makes them
   // CORS-simple), but a page that adds a header, or Chrome's private network
   // access check for a loopback collector, preflights first.
-  http.Options(kBatchPath, [this](const Request& req, Response& res) {
+  auto preflight = [this](const Request& req, Response& res) {
     const std::string origin = req.get_header_value("Origin");
     if (!origin.empty() && !config_.sites.OriginKnown(origin)) {
       return SetReason(res, 403, "preflight rejected", "origin not allowed");
@@ -200,7 +240,9 @@ void CollectorServer::Routes() {
     if (req.get_header_value("Access-Control-Request-Private-Network") == "true") {
       res.set_header("Access-Control-Allow-Private-Network", "true");
     }
-  });
+  };
+  http.Options(kBatchPath, preflight);
+  http.Options(kForgetPath, preflight);
 
   auto authorized = [this](const Request& req, Response& res) {
     if (config_.read_token.empty()) return true;
@@ -242,10 +284,11 @@ void CollectorServer::Routes() {
     res.set_content(std::move(json), "application/json");
   });
 
-  // CORS for /v1/batch on every response, errors included (httplib calls this
-  // for its own 400/413 too), so an allowed page can read the reason.
+  // CORS for the browser routes on every response, errors included (httplib
+  // calls this for its own 400/413 too), so an allowed page can read the
+  // reason.
   http.set_post_routing_handler([this](const Request& req, Response& res) {
-    if (req.path != kBatchPath) return;
+    if (!IsBrowserRoute(req.path)) return;
     res.set_header("Vary", "Origin");
     const std::string origin = req.get_header_value("Origin");
     if (config_.sites.OriginKnown(origin)) res.set_header("Access-Control-Allow-Origin", origin);
@@ -257,7 +300,10 @@ void CollectorServer::Routes() {
                                                                     Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     if (res.status == 413) {
-      SetReason(res, 413, req.path == kBatchPath ? "batch rejected" : "payload too large",
+      SetReason(res, 413,
+                req.path == kBatchPath    ? "batch rejected"
+                : req.path == kForgetPath ? "forget rejected"
+                                          : "payload too large",
                 "body is over the " + std::to_string(config_.limits.max_body_bytes) +
                     " byte limit");
     } else {

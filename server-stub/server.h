@@ -3,6 +3,8 @@
 // Routes (see README.md):
 //   POST    /v1/batch            one zstd frame -> IngestBatch -> site check -> Store
 //   OPTIONS /v1/batch            CORS preflight
+//   POST    /v1/forget           {"site","session"} -> site check -> delete the session
+//   OPTIONS /v1/forget           CORS preflight
 //   GET     /v1/sessions?site=K  session list (JSON array)
 //   GET     /v1/sessions/<id>    one decoded session (JSON)
 //   GET     /v1/health           "ok"

@@ -305,6 +305,31 @@ Status Store::DeleteSession(std::string_view session_id, uint64_t* deleted) {
   return Status::Ok();
 }
 
+Status Store::DeleteSessionOfSite(std::string_view site_key, std::string_view session_id,
+                                  uint64_t* deleted) {
+  std::lock_guard<std::mutex> lock(mu_);
+  *deleted = 0;
+  {
+    // Under the same lock as the delete, so no insert for another site can
+    // slip in between the check and the delete.
+    sqlite3_stmt* s = st_->site_of_session;
+    ScopedReset reset(s);
+    RECORDER_RETURN_IF_ERROR(BindText(db_, s, 1, session_id));
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) return Status::Ok();
+    if (rc != SQLITE_ROW) return SqlError(db_, "look up session");
+    if (ColumnText(s, 0) != site_key) {
+      return Status::PermissionDenied("session belongs to another site key");
+    }
+  }
+  sqlite3_stmt* s = st_->delete_session;
+  ScopedReset reset(s);
+  RECORDER_RETURN_IF_ERROR(BindText(db_, s, 1, session_id));
+  if (sqlite3_step(s) != SQLITE_DONE) return SqlError(db_, "delete session");
+  *deleted = static_cast<uint64_t>(sqlite3_changes(db_));
+  return Status::Ok();
+}
+
 Status Store::CountBatches(uint64_t* count) {
   std::lock_guard<std::mutex> lock(mu_);
   sqlite3_stmt* s = st_->count;

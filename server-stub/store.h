@@ -87,6 +87,12 @@ class Store {
   // Removes every batch of a session; *deleted is how many.
   recorder::Status DeleteSession(std::string_view session_id, uint64_t* deleted);
 
+  // Same, for a request made on behalf of `site_key` (consent revocation):
+  // kPermissionDenied, and nothing deleted, when the session is stored under
+  // another site key. An unknown session deletes nothing and is not an error.
+  recorder::Status DeleteSessionOfSite(std::string_view site_key, std::string_view session_id,
+                                       uint64_t* deleted);
+
   // Total number of stored batches.
   recorder::Status CountBatches(uint64_t* count);
 

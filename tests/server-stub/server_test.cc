@@ -62,6 +62,14 @@ class ServerTest : public ::testing::Test {
                          body.size(), "");
   }
 
+  httplib::Result Forget(const std::string& body, const httplib::Headers& headers = {}) {
+    return Client().Post("/v1/forget", headers, body.data(), body.size(), "");
+  }
+
+  static std::string ForgetBody(const std::string& site, const std::string& session) {
+    return R"({"site":")" + site + R"(","session":")" + session + R"("})";
+  }
+
   uint64_t Count() {
     uint64_t n = 0;
     EXPECT_TRUE(store_->CountBatches(&n).ok());
@@ -335,6 +343,100 @@ TEST_F(ServerTest, WildcardSiteAcceptsAnyOrigin) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "http://localhost:5173");
+}
+
+TEST_F(ServerTest, ForgetDeletesEveryBatchOfTheSessionAndIsIdempotent) {
+  BatchSpec second;
+  second.seq = 1;
+  BatchSpec other_page;
+  other_page.page_view_id = "pv_2";
+  BatchSpec other_session;
+  other_session.session_id = "sess_2";
+  for (const BatchSpec& spec : {BatchSpec{}, second, other_page, other_session}) {
+    ASSERT_EQ(Post(collector_test::BuildBody(spec))->status, 200);
+  }
+  ASSERT_EQ(Count(), 4u);
+
+  auto res = Forget(ForgetBody("site_a", "sess_1"), {{"Origin", kGood}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->body, R"({"ok":true,"session":"sess_1","deletedBatches":3})");
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), kGood);
+  EXPECT_EQ(res->get_header_value("Vary"), "Origin");
+  EXPECT_EQ(Count(), 1u);
+  std::vector<StoredBatch> left;
+  ASSERT_TRUE(store_->ListBatches("sess_1", &left).ok());
+  EXPECT_TRUE(left.empty());
+  EXPECT_EQ(Client().Get("/v1/sessions/sess_1")->status, 404);
+
+  // Again, and for a session never seen: nothing to do, still a success.
+  res = Forget(ForgetBody("site_a", "sess_1"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, R"({"ok":true,"session":"sess_1","deletedBatches":0})");
+  res = Forget(ForgetBody("site_a", "never_seen"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, R"({"ok":true,"session":"never_seen","deletedBatches":0})");
+  EXPECT_EQ(Count(), 1u);
+}
+
+TEST_F(ServerTest, ForgetForAnotherSitesSessionIs403AndDeletesNothing) {
+  ASSERT_EQ(Post(collector_test::BuildBody())->status, 200);  // sess_1 of site_a
+  auto res = Forget(ForgetBody("site_b", "sess_1"), {{"Origin", "https://other.test"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(res->body, "403 forget rejected: session belongs to another site key");
+  EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "https://other.test");
+  EXPECT_EQ(Count(), 1u);
+
+  // The right site key from an origin not allowed for it.
+  res = Forget(ForgetBody("site_a", "sess_1"), {{"Origin", "https://evil.test"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(res->body, "403 forget rejected: origin not allowed for this site key");
+  EXPECT_FALSE(res->has_header("Access-Control-Allow-Origin"));
+  // An unknown site key.
+  res = Forget(ForgetBody("site_zz", "sess_1"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(res->body, "403 forget rejected: unknown site key");
+  EXPECT_EQ(Count(), 1u);
+}
+
+TEST_F(ServerTest, ForgetWithABadBodyIs400WithOneLineReasonAndCors) {
+  ASSERT_EQ(Post(collector_test::BuildBody())->status, 200);
+  for (const std::string& body : {std::string(""), std::string("sess_1"), std::string(R"({"session":"sess_1"})"),
+                                 std::string(R"({"site":"site_a","session":"sess 1"})"),
+                                 std::string(R"({"site":"site_a","session":"sess_1","x":"y"})")}) {
+    auto res = Forget(body, {{"Origin", kGood}});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << body;
+    ExpectOneLineReason(*res, "forget rejected: ");
+    EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), kGood);
+  }
+  // Over the 1 KiB cap.
+  auto res = Forget(ForgetBody("site_a", "sess_1") + std::string(2000, ' '), {{"Origin", kGood}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+  ExpectOneLineReason(*res, "forget rejected: ");
+  EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), kGood);
+  EXPECT_EQ(Count(), 1u);
+}
+
+TEST_F(ServerTest, ForgetPreflightLikeBatch) {
+  httplib::Headers h{{"Origin", kGood}, {"Access-Control-Request-Method", "POST"}};
+  auto res = Client().Options("/v1/forget", h);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204);
+  EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), kGood);
+  EXPECT_EQ(res->get_header_value("Access-Control-Allow-Methods"), "POST");
+  h = {{"Origin", "https://evil.test"}, {"Access-Control-Request-Method", "POST"}};
+  res = Client().Options("/v1/forget", h);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  EXPECT_FALSE(res->has_header("Access-Control-Allow-Origin"));
 }
 
 TEST_F(ServerTest, ConcurrentPostsAreAllStored) {

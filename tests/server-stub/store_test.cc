@@ -165,6 +165,21 @@ TEST_F(StoreTest, DeleteSessionRemovesOnlyThatSession) {
   EXPECT_FALSE(Insert(Spec("s1", "p1", 0, 1000, "site_b")));
 }
 
+TEST_F(StoreTest, DeleteSessionOfSiteChecksTheOwner) {
+  Insert(Spec("s1", "p1", 0, 1000));
+  Insert(Spec("s1", "p1", 1, 1000));
+  uint64_t deleted = 7;
+  EXPECT_EQ(store_->DeleteSessionOfSite("site_b", "s1", &deleted).code(),
+            recorder::StatusCode::kPermissionDenied);
+  EXPECT_EQ(deleted, 0u);
+  EXPECT_EQ(Count(), 2u);
+  ASSERT_TRUE(store_->DeleteSessionOfSite("site_a", "unknown", &deleted).ok());
+  EXPECT_EQ(deleted, 0u);
+  ASSERT_TRUE(store_->DeleteSessionOfSite("site_a", "s1", &deleted).ok());
+  EXPECT_EQ(deleted, 2u);
+  EXPECT_EQ(Count(), 0u);
+}
+
 TEST_F(StoreTest, DataSurvivesReopenAndUsesWal) {
   Insert(Spec("s1", "p1", 0, 1000));
   store_.reset();
