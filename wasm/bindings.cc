@@ -23,6 +23,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "recorder/recorder.h"
 
@@ -37,7 +38,25 @@ struct SessionConfig {
   std::string pageViewId;
   int privacyMode = 0;
   int compressionLevel = 3;
+  // Options::allow_query_params as "name,name" ("" keeps none). One string
+  // rather than a vector keeps the value_object free of a registered
+  // std::vector type; a bad name fails Create like any other bad option.
+  // Embind refuses a value_object with a missing field, so JS always passes
+  // it, "" included.
+  std::string allowQueryParams;
 };
+
+std::vector<std::string> SplitNames(const std::string& joined) {
+  std::vector<std::string> names;
+  if (joined.empty()) return names;
+  size_t pos = 0;
+  while (true) {
+    size_t comma = joined.find(',', pos);
+    names.push_back(joined.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (comma == std::string::npos) return names;
+    pos = comma + 1;
+  }
+}
 
 struct SessionStats {
   double batches = 0;
@@ -57,6 +76,7 @@ class Session {
     o.page_view_id = config.pageViewId;
     o.privacy_mode = static_cast<recorder::PrivacyMode>(config.privacyMode);
     o.compression_level = config.compressionLevel;
+    o.allow_query_params = SplitNames(config.allowQueryParams);
     status_ = Recorder::Create(o, &recorder_);
   }
 
@@ -112,7 +132,8 @@ EMSCRIPTEN_BINDINGS(recorder_core) {
       .field("sessionId", &SessionConfig::sessionId)
       .field("pageViewId", &SessionConfig::pageViewId)
       .field("privacyMode", &SessionConfig::privacyMode)
-      .field("compressionLevel", &SessionConfig::compressionLevel);
+      .field("compressionLevel", &SessionConfig::compressionLevel)
+      .field("allowQueryParams", &SessionConfig::allowQueryParams);
   emscripten::value_object<SessionStats>("SessionStats")
       .field("batches", &SessionStats::batches)
       .field("events", &SessionStats::events)
