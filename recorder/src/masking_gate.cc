@@ -167,13 +167,16 @@ std::string MaskingGate::ScrubUrl(std::string_view url, const std::vector<std::s
     size_t slash = url.find('/', pos);
     size_t end = slash == std::string_view::npos ? url.size() : slash;
     std::string_view seg = url.substr(pos, end - pos);
-    std::string decoded = PercentDecode(seg, false);
+    const std::string decoded = PercentDecode(seg, false);
     if (IsSensitiveSegment(seg) || IsSensitiveSegment(decoded)) {
       out += '*';
-    } else if (FindPii(decoded, &spans), !spans.empty()) {
-      out += PercentEncode(ReplaceSpans(decoded, spans));
     } else {
-      out += seg;
+      FindPii(decoded, &spans);
+      if (spans.empty()) {
+        out += seg;
+      } else {
+        out += PercentEncode(ReplaceSpans(decoded, spans));
+      }
     }
     if (slash == std::string_view::npos) break;
     out += '/';

@@ -234,7 +234,7 @@ TEST(Recorder, StrictModeMasksEveryPathToTheWire) {
   EXPECT_EQ(bytes.find("jane"), std::string::npos);
   EXPECT_EQ(bytes.find("Jane"), std::string::npos);
   EXPECT_EQ(bytes.find("4111"), std::string::npos);
-  // CSS is not page text; it is kept (its own rules come with the privacy work).
+  // CSS outside its string literals is not page text; it is kept.
   EXPECT_NE(bytes.find(".card{}"), std::string::npos);
   EXPECT_GE(r->stats().masked_strings, 7u);
 }
