@@ -21,6 +21,19 @@ function selectorOf(marker, extra) {
   return [`[${marker}]`, ...extra].join(', ');
 }
 
+// The attributes a selector can look at: class for ".x", id for "#x", and
+// every "[name...]". Over-inclusive on purpose (a "." inside a quoted value
+// adds class): a needless re-check costs time, a missed one would leak.
+export function attributesOf(selectors) {
+  const names = new Set();
+  for (const sel of selectors) {
+    if (sel.includes('.')) names.add('class');
+    if (sel.includes('#')) names.add('id');
+    for (const m of sel.matchAll(/\[\s*([^\s~|^$*=\]]+)/g)) names.add(m[1].toLowerCase());
+  }
+  return names;
+}
+
 // The rule an element sets by itself, or null when it inherits.
 // maskAll: the analytics consent level, where nothing is unmasked.
 // sel.markersOnly: no selectors were given, so attribute checks suffice
@@ -51,11 +64,12 @@ export class Regions {
   // privacy: the resolved privacy options; maskAll: mask everything
   // (analytics-only consent) whatever the markers say.
   constructor(privacy, maskAll) {
-    // With selectors, any attribute can change what matches; with markers
-    // alone, only the markers (and contenteditable) can.
-    this.anyAttribute = privacy.block.length + privacy.mask.length + privacy.unmask.length > 0;
+    // Besides the markers (and contenteditable), only the attributes the
+    // selectors look at can change an element's rule.
+    const selectors = [...privacy.block, ...privacy.mask, ...privacy.unmask];
+    this.watched = attributesOf(selectors);
     this.sel = {
-      markersOnly: !this.anyAttribute,
+      markersOnly: selectors.length === 0,
       block: selectorOf(MARKERS.block, privacy.block),
       mask: selectorOf(MARKERS.mask, privacy.mask),
       unmask: selectorOf(MARKERS.unmask, privacy.unmask),
@@ -66,7 +80,8 @@ export class Regions {
   }
 
   mayChangeRule(attributeName) {
-    return this.anyAttribute || attributeName === 'contenteditable' || attributeName.startsWith('data-recorder-');
+    return this.watched.has(attributeName) || attributeName === 'contenteditable' ||
+      attributeName.startsWith('data-recorder-');
   }
 
   // The rule of an element whose parent's rule is known; remembered.

@@ -61,6 +61,14 @@ test('explicit rules: markers by attribute alone, selectors by matches(); analyt
   assert.equal(explicitRule(el({}, ['.b', '.m']), selectors.sel, false), Rule.BLOCK);
   assert.equal(explicitRule(el({ 'data-recorder-mask': '' }), selectors.sel, false), Rule.MASK);
   assert.equal(selectors.mayChangeRule('class'), true);
+  assert.equal(selectors.mayChangeRule('title'), false, 'no selector looks at title');
   assert.equal(markers.mayChangeRule('class'), false);
   assert.equal(markers.mayChangeRule('data-recorder-mask'), true);
+});
+
+test('the attributes selectors can look at', async () => {
+  const { attributesOf } = await import('../../js/src/regions.js');
+  assert.deepEqual([...attributesOf(['.a b', '#x', 'input[type=password]', '[ Data-Private ]', 'div > p'])].sort(),
+    ['class', 'data-private', 'id', 'type']);
+  assert.deepEqual([...attributesOf([])], []);
 });
