@@ -10,30 +10,11 @@ import { ROOT } from '../../../scripts/lib/collector.mjs';
 import { HERE, PACKER_DIST, RRWEB_DIST, RRWEB_FILE, newCounter } from './servers.mjs';
 import { TRACE_CATEGORIES, analyzeTrace } from './trace.mjs';
 
-// Installed in the page (init script) and in each worker: remembers every
-// WebAssembly.Memory that an instantiation exports or imports, so the run
-// can report the Wasm memory in use wherever the core runs.
-function wasmMemoryHook() {
-  const g = globalThis;
-  if (g.__benchWasm) return;
-  g.__benchWasm = [];
-  const note = (instance, imports) => {
-    try {
-      for (const v of Object.values(instance.exports || {})) if (v instanceof WebAssembly.Memory) g.__benchWasm.push(v);
-      for (const mod of Object.values(imports || {})) for (const v of Object.values(mod || {})) if (v instanceof WebAssembly.Memory) g.__benchWasm.push(v);
-    } catch (e) { /* measurement only */ }
-  };
-  const inst = WebAssembly.instantiate;
-  WebAssembly.instantiate = function (src, imports) {
-    return inst.apply(this, arguments).then((r) => { note(r.instance || r, imports); return r; });
-  };
-  const stream = WebAssembly.instantiateStreaming;
-  if (stream) {
-    WebAssembly.instantiateStreaming = function (src, imports) {
-      return stream.apply(this, arguments).then((r) => { note(r.instance, imports); return r; });
-    };
-  }
-}
+// workloads/wasm-hook.js records every WebAssembly.Memory; it runs in the
+// page as an init script and in our Worker through WORKER_PRELUDE, prepended
+// to recorder-worker.mjs when the bench serves it (request interception).
+const WASM_HOOK = path.join(HERE, 'workloads/wasm-hook.js');
+const WORKER_PRELUDE = "import '../bench/wasm-hook.js';\n";
 const wasmBytes = () => [...new Set(globalThis.__benchWasm || [])].reduce((s, m) => s + m.buffer.byteLength, 0);
 
 const METRICS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'];
@@ -62,7 +43,8 @@ async function routeBenchFiles(page, origin) {
     let rel = p.slice(hit[0].length);
     if (hit[0] === '/__bench/vendor/rrweb/') rel = RRWEB_FILE;
     try {
-      const body = await readFile(path.join(hit[1], rel));
+      let body = await readFile(path.join(hit[1], rel));
+      if (rel === 'recorder-worker.mjs') body = WORKER_PRELUDE + body;
       await route.fulfill({ status: 200, body, headers: { 'Content-Type': TYPES[path.extname(rel)] || 'application/octet-stream' } });
     } catch {
       await route.fulfill({ status: 404, body: 'not found' });
@@ -76,10 +58,10 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
   const T0 = Date.now();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: external });
   try {
-    await context.addInitScript(wasmMemoryHook);
+    await context.addInitScript({ path: WASM_HOOK });
     const page = await context.newPage();
     const workers = [];
-    page.on('worker', (w) => { workers.push(w); w.evaluate(wasmMemoryHook).catch(() => {}); });
+    page.on('worker', (w) => workers.push(w));
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     const cdp = await context.newCDPSession(page);
@@ -93,6 +75,10 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
       await routeBenchFiles(page, new URL(url).origin);
     } else {
       url = servers.site.url + workload.path;
+      await page.route(`${servers.site.url}/dist/recorder-worker.mjs`, async (route) => {
+        const res = await route.fetch();
+        await route.fulfill({ response: res, body: WORKER_PRELUDE + await res.text() });
+      });
     }
     await page.goto(url, { waitUntil: 'load' });
     if (external) await page.addScriptTag({ url: base + '/bench/harness.js' });

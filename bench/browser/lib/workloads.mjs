@@ -17,21 +17,21 @@ export const WORKLOADS = {
     what: '10,000-node static page: the full snapshot, then a few pointer moves',
     async drive(page) {
       await wait(page, 300);
-      await sweep(page, 15);
+      await sweep(page, 10);
     },
   },
   dashboard: {
     path: '/bench/dashboard.html',
-    what: 'live dashboard: ~35 DOM changes every 50 ms for ~3 s, pointer moving',
+    what: 'live dashboard: ~35 DOM changes every 50 ms for ~2.5 s, pointer moving',
     async drive(page) {
-      await sweep(page, 40, { pause: 60 });
+      await sweep(page, 30, { pause: 60 });
     },
   },
   form: {
     path: '/bench/form.html',
     what: 'pointer sweep, typing into 5 fields, a select, a checkbox, wheel scrolling',
     async drive(page) {
-      await sweep(page, 15, { pause: 20 });
+      await sweep(page, 10, { pause: 20 });
       const fields = [['#name', 'Jane Example'], ['#email', 'jane.example@example.test'],
         ['#password', 'hunter2-Secret!'], ['#card', '4111 1111 1111 1111'],
         ['#notes', 'Leave it at the back door.']];
@@ -42,8 +42,8 @@ export const WORKLOADS = {
       await page.selectOption('#delivery', 'express');
       await page.click('#gift');
       await page.mouse.move(400, 400);
-      for (let i = 0; i < 12; i++) { await page.mouse.wheel(0, 250); await wait(page, 40); }
-      for (let i = 0; i < 6; i++) { await page.mouse.wheel(0, -500); await wait(page, 40); }
+      for (let i = 0; i < 8; i++) { await page.mouse.wheel(0, 300); await wait(page, 40); }
+      for (let i = 0; i < 4; i++) { await page.mouse.wheel(0, -600); await wait(page, 40); }
     },
   },
   spa: {
