@@ -241,7 +241,7 @@ bool PhoneShape(std::string_view t, const NumberGroups& g, int groups, bool plus
   // North American: (415) 555-2671, 415.555.2671, 1-800-555-0199.
   const int o = (groups == 4 && g.len[0] == 1 && first == '1') ? 1 : 0;
   if (groups - o == 3 && g.len[o] == 3 && g.len[o + 1] == 3 && g.len[o + 2] == 4 &&
-      t[g.start[o]] >= '2' && g.sep_after[o + 1] != '/') {
+      t[g.start[o]] >= '2' && g.sep_after[o] != '/' && g.sep_after[o + 1] != '/') {
     return true;
   }
   // Trunk prefix 0 (or 00 international): 020 7946 0958, (030) 1234567.
@@ -379,7 +379,7 @@ bool NextEmail(std::string_view t, size_t from, size_t lo, PiiSpan* out) {
   for (size_t at = t.find('@', from); at != kNone; at = t.find('@', at + 1)) {
     size_t b = at;
     while (b > lo && IsEmailLocal(t[b - 1])) --b;
-    while (b < at && t[b] == '.') ++b;
+    while (b < at && (t[b] == '.' || t[b] == '\'')) ++b;  // 'jane@x.test' in quotes
     if (b == at || t[at - 1] == '.') continue;
     size_t p = at + 1, end = 0, first_b = p, first_e = p, last_b = p;
     int labels = 0;

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
+#include <vector>
 
 namespace recorder {
 namespace {
@@ -19,6 +21,10 @@ struct Negative {
   const char* name;
   std::string text;
 };
+
+// Readable parameters in failure messages instead of byte dumps.
+void PrintTo(const Positive& c, std::ostream* os) { *os << '"' << c.text << '"'; }
+void PrintTo(const Negative& c, std::ostream* os) { *os << '"' << c.text << '"'; }
 
 std::string TestName(const char* name) {
   std::string n = name;
@@ -82,6 +88,7 @@ const std::vector<Positive> kEmails = {
     {"followed by comma", "x@y.de, thanks", "x@y.de"},
     {"in parentheses", "(bob@example.net)", "bob@example.net"},
     {"after a colon", "mailto:ann@shop.example", "ann@shop.example"},
+    {"in single quotes", "say 'ann@shop.example'", "ann@shop.example"},
 };
 const std::vector<Negative> kEmailLookAlikes = {
     {"retina asset", "icon@2x.png"},
