@@ -38,6 +38,10 @@ export function consentState(arg) {
 const levelOf = (s) => (s === null ? null : s.replay ? 'replay' : s.analytics ? 'analytics' : null);
 const withdrawn = (from, to) => from !== null && ((from.replay && !to.replay) || (from.analytics && !to.analytics));
 
+// How often an excluded page is checked for having been left (a same-document
+// navigation fires no event for pushState; popstate is also listened to).
+const EXCLUDED_CHECK_MS = 1000;
+
 const IDLE_STATS = {
   events: 0, flushes: 0, wasmCalls: 0, recordsBytes: 0, compressedBytes: 0,
   batchesSent: 0, batchesPending: 0, batchesDropped: 0, retries: 0, keepaliveOverflow: 0,
@@ -55,6 +59,10 @@ export class Controller {
     this.recording = null;
     this.last = null; // the last Recording, for stats() after stop
     this.sessionId = null;
+    this.watching = null; // while on an excluded page: { timer, check }
+    // Fields seen as secret (a password later revealed as text stays
+    // secret) for the document's life, whatever page view records it.
+    this.secrets = new WeakSet();
   }
 
   gpcRefuses() {
@@ -74,8 +82,10 @@ export class Controller {
 
   begin() {
     if (this.recording !== null || this.gpcRefuses()) return Promise.resolve();
-    const href = this.env.win.location ? this.env.win.location.href : '';
-    if (pageExcluded(this.options.privacy.excludePages, href)) return Promise.resolve();
+    if (this.onExcludedPage()) {
+      this.watchForReturn();
+      return Promise.resolve();
+    }
     // One session per page load; a new page view after consent comes back,
     // so its seq numbers and node ids start clean.
     if (this.sessionId === null) this.sessionId = randomId();
@@ -88,8 +98,14 @@ export class Controller {
       sessionId: this.sessionId,
       pageViewId: randomId(),
       analyticsOnly: levelOf(this.granted) === 'analytics',
+      secrets: this.secrets,
       loadEngine: env.loadEngine || loadEngine,
       fetch: env.fetch || ((url, init) => env.win.fetch(url, init)),
+      // The page navigated to an excluded URL: that recording ends itself.
+      onLeave: () => {
+        this.recording = null;
+        this.watchForReturn();
+      },
     });
     this.last = this.recording;
     return this.recording.start().then(() => undefined, (e) => {
@@ -121,6 +137,7 @@ export class Controller {
   // requests already on the network are done, asks the collector to delete
   // the session: POST {endpoint}/v1/forget, retried like batches.
   revoke() {
+    this.unwatch();
     const r = this.recording;
     const id = this.sessionId;
     const o = this.options;
@@ -144,7 +161,35 @@ export class Controller {
     Promise.resolve(idle).then(done, done);
   }
 
+  onExcludedPage() {
+    const loc = this.env.win.location;
+    return pageExcluded(this.options.privacy.excludePages, loc ? loc.href : '');
+  }
+
+  // Recording resumes, as a new page view, once the visitor leaves the
+  // excluded page (same-document navigation).
+  watchForReturn() {
+    const win = this.env.win;
+    if (this.watching !== null || typeof win.setInterval !== 'function') return;
+    const check = () => {
+      if (this.options === null || this.onExcludedPage()) return;
+      this.unwatch();
+      if (levelOf(this.granted) !== null) this.begin().then(() => undefined, (e) => this.reporter.report('resume', e));
+    };
+    this.watching = { timer: win.setInterval(check, EXCLUDED_CHECK_MS), check };
+    if (typeof win.addEventListener === 'function') win.addEventListener('popstate', check);
+  }
+
+  unwatch() {
+    if (this.watching === null) return;
+    const win = this.env.win;
+    win.clearInterval(this.watching.timer);
+    if (typeof win.removeEventListener === 'function') win.removeEventListener('popstate', this.watching.check);
+    this.watching = null;
+  }
+
   stop() {
+    this.unwatch();
     const r = this.recording;
     this.recording = null;
     this.options = null;

@@ -82,12 +82,14 @@ export function isContentAttr(name) {
 
 export class Privacy {
   // regions: a Regions (regions.js); none: no markers, no selectors.
-  constructor(mode, regions = null) {
+  // secret: the fields known to be secret, shared by every page view of the
+  // document (a new page view after a reveal toggle must still know).
+  constructor(mode, regions = null, secret = new WeakSet()) {
     this.mode = mode;
     this.regions = regions || new Regions({ block: [], mask: [], unmask: [] }, false);
     // Once secret, always secret: a "show password" toggle that turns the
     // field into type=text must not start revealing it.
-    this.secret = new WeakSet();
+    this.secret = secret;
   }
 
   markSecret(el) {

@@ -32,6 +32,7 @@ const COMPRESSION_LEVEL = 3;
 
 export class Recording {
   // env: { win, doc, reporter, sessionId, pageViewId, loadEngine(opts), fetch,
+  //        secrets: WeakSet of fields known secret, kept across page views,
   //        analyticsOnly: consent covers interactions only, so every text,
   //        value and content attribute is masked whatever the mode }
   constructor(options, env) {
@@ -125,7 +126,8 @@ export class Recording {
   }
 
   context() {
-    const privacy = new Privacy(PrivacyMode[this.mode], new Regions(this.o.privacy, this.analyticsOnly));
+    const privacy = new Privacy(PrivacyMode[this.mode], new Regions(this.o.privacy, this.analyticsOnly),
+      this.env.secrets);
     const mirror = new Mirror();
     const counters = this.counters;
     const timing = this.timing;
@@ -297,6 +299,7 @@ export class Recording {
       }
     }
     this.stop().then(() => undefined, (e) => this.report('leave', e));
+    if (typeof this.env.onLeave === 'function') this.env.onLeave();
   }
 
   // Consent withdrawn (or no core): stop at once and let nothing more out.

@@ -157,3 +157,29 @@ test('revoking asks the collector to forget the session once in-flight requests 
   assert.equal(init.headers, undefined, 'no Content-Type: a CORS-simple request');
   assert.deepEqual(JSON.parse(new TextDecoder().decode(init.body)), { site: 'demo', session: id });
 });
+
+test('excluded pages: nothing starts there; recording resumes once the page is left', async () => {
+  const { c, log } = setup();
+  const timers = [];
+  Object.assign(c.env.win, {
+    location: { href: 'https://shop.test/account/orders' },
+    setInterval: (fn) => timers.push(fn),
+    clearInterval: () => timers.splice(0),
+  });
+  await c.start({ ...OPTIONS, privacy: { excludePages: ['/account/*'] }, consent: { required: false } });
+  assert.deepEqual(log, []);
+  assert.equal(timers.length, 1);
+  timers[0]();
+  assert.deepEqual(log, [], 'still excluded');
+  c.env.win.location.href = 'https://shop.test/';
+  timers[0]();
+  assert.deepEqual(log.map((e) => e[0]), ['new', 'start']);
+  assert.equal(timers.length, 0, 'no more checks once recording');
+  // The recording leaves for an excluded route: checks start again.
+  c.env.win.location.href = 'https://shop.test/account/x';
+  c.recording.env.onLeave();
+  assert.equal(c.recording, null);
+  assert.equal(timers.length, 1);
+  await c.stop();
+  assert.equal(timers.length, 0, 'stop() ends the checks');
+});
