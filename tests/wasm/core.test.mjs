@@ -23,7 +23,7 @@ function records(seq, build) {
   return Uint8Array.from(out);
 }
 
-const config = { siteKey: 'demo', sessionId: 'sess1', pageViewId: 'pv1', privacyMode: 0, compressionLevel: 3 };
+const config = { siteKey: 'demo', sessionId: 'sess1', pageViewId: 'pv1', privacyMode: 0, compressionLevel: 3, allowQueryParams: '' };
 
 function flush(session, bytes) {
   const ptr = session.inputBuffer(bytes.length);
@@ -127,4 +127,21 @@ test('the browser build compresses at levels 1 to 3 only (fast match finders)', 
   assert.equal(s.errorCode(), 1);
   assert.match(s.errorMessage(), /compression level must be 1 to 3/);
   s.delete();
+});
+
+test('allowQueryParams crosses the binding: named parameters stay, the rest go', () => {
+  const url = '/list?page=2&email=jane%40x.test&sort=asc#top';
+  const bytes = records(0, ({ u, s: str, tag }) => { tag(0x11); u(0); u(1); str(url); });
+  const kept = new M.Session({ ...config, allowQueryParams: 'page,sort' });
+  const a = unzstd(flush(kept, bytes).frame);
+  assert.ok(a.includes(Buffer.from('page=2')) && a.includes(Buffer.from('sort=asc')));
+  assert.ok(!a.includes(Buffer.from('jane')) && !a.includes(Buffer.from('#top')));
+  kept.delete();
+  const none = new M.Session(config);
+  const b = unzstd(flush(none, bytes).frame);
+  assert.ok(!b.includes(Buffer.from('page=2')) && b.includes(Buffer.from('/list')));
+  none.delete();
+  const bad = new M.Session({ ...config, allowQueryParams: 'ok,bad name' });
+  assert.equal(bad.errorCode(), 1);
+  bad.delete();
 });
