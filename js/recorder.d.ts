@@ -5,7 +5,8 @@ export type PrivacyModeName = 'strict' | 'balanced' | 'relaxed';
 
 /**
  * Always, in every mode: values of password, hidden and payment/one-time-code
- * fields, <script> contents (JSON-LD included), comments and everything
+ * fields (and of fields whose id or name says pass, pwd or secret, and of a
+ * password field later revealed as text), <script> contents (JSON-LD included), comments and everything
  * inside a blocked region are never read; URLs lose their query string
  * (except allowQueryParams) and email-, number- and token-like path segments.
  *
@@ -42,7 +43,8 @@ export interface PrivacyOptions {
    * Pages where nothing at all is recorded: strings with `*` wildcards match
    * the path (or, when they contain "://", origin + path), RegExps are tested
    * against the whole URL. A same-document navigation to such a page ends
-   * the recording of this page load. Default [].
+   * the current page view before anything of it is written; recording
+   * resumes, as a new page view, once the visitor leaves it. Default [].
    */
   excludePages?: (string | RegExp)[];
 }

@@ -27,6 +27,14 @@ export function isSecretField(type, autocomplete) {
   return t === 'password' || t === 'hidden' || isSecretAutocomplete(autocomplete);
 }
 
+// A field named like a secret (id or name): a password revealed as text
+// before recording began has no other trace of what it is.
+const SECRET_NAME = /pass|pwd|secret/i;
+
+export function isSecretName(id, name) {
+  return SECRET_NAME.test(id || '') || SECRET_NAME.test(name || '');
+}
+
 // 'read' or 'mask' for a form field's value.
 export function valuePolicy(mode, secret) {
   return mode === PrivacyMode.relaxed && !secret ? 'read' : 'mask';
@@ -100,7 +108,8 @@ export class Privacy {
   isSecret(el) {
     if (this.secret.has(el)) return true;
     const type = el.localName === 'input' ? el.type : '';
-    if (isSecretField(type, el.getAttribute('autocomplete'))) {
+    if (isSecretField(type, el.getAttribute('autocomplete')) ||
+        isSecretName(el.getAttribute('id'), el.getAttribute('name'))) {
       this.secret.add(el);
       return true;
     }

@@ -61,6 +61,7 @@ const TYPED = {
   maskedEditable: 'cnry_masked_editable_z',
   maskedSelInput: 'cnry_masked_sel_input_z',
   blockedInput: 'cnry_blocked_input_z',
+  earlyRevealed: 'cnry_early_revealed_z',
 };
 
 // name -> [canary, runs where it must not appear]
@@ -88,6 +89,7 @@ const CASES = {
   'selected option value': ['cnry_option_value_z', VALUES_MASKED],
   'typed password': [TYPED.password, ALL],
   'password typed after a reveal toggle': [TYPED.revealed, ALL],
+  'password revealed before consent, typed after': [TYPED.earlyRevealed, ALL],
   'script-set hidden input': ['cnry_hidden_value_z', ALL],
   'typed cc-number field (digits)': [TYPED.card, ALL],
   'typed one-time-code field': [TYPED.otp, ALL],
@@ -174,6 +176,7 @@ async function driveLikeAVisitor(page) {
   await page.click('#reveal');
   await pause();
   await page.type('#password', TYPED.revealed);
+  await page.type('#early-pass', TYPED.earlyRevealed);
   await page.type('#card', TYPED.card);
   await page.type('#otp', TYPED.otp);
   await page.type('#masked-input', TYPED.maskedInput);
@@ -203,6 +206,8 @@ for (const [run, { mode, consent }] of Object.entries(RUNS)) {
     });
     await page.goto(`${site.url}/leak.html?endpoint=${encodeURIComponent(collector.url)}&site=leak&mode=${mode}`);
     await page.evaluate(() => window.leakReady);
+    await page.type('#early-pass', 'cnry_');
+    await page.click('#early-reveal');
     await page.evaluate((c) => window.SessionRecorder.consent(c), consent);
     await page.waitForFunction(() => window.SessionRecorder.stats().state === 'recording');
     await driveLikeAVisitor(page);

@@ -2,7 +2,7 @@
 // fields whose protected properties throw when touched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PrivacyMode, isSecretAutocomplete, isSecretField, valuePolicy, textPolicy, Privacy,
+import { PrivacyMode, isSecretAutocomplete, isSecretField, isSecretName, valuePolicy, textPolicy, Privacy,
   isWhitespaceOnly } from '../../js/src/privacy.js';
 import { MASKED, NodeFlag } from '../../js/src/records.js';
 
@@ -223,4 +223,12 @@ test('textValue per mode and context', () => {
   const year = textNode('2031', option);
   assert.equal(new Privacy(relaxed).textValue(year), MASKED[1]);
   assert.equal(year.served, 0);
+});
+
+test('fields named like secrets are secret, whatever their type now', () => {
+  assert.equal(isSecretName('login-pass', null), true);
+  assert.equal(isSecretName(null, 'user_pwd'), true);
+  assert.equal(isSecretName('apiSecret', ''), true);
+  assert.equal(isSecretName('email', 'q'), false);
+  assert.equal(isSecretName(null, null), false);
 });
