@@ -22,9 +22,9 @@ export const WORKLOADS = {
   },
   dashboard: {
     path: '/bench/dashboard.html',
-    what: 'live dashboard: ~35 DOM changes every 50 ms for ~2.5 s, pointer moving',
+    what: 'live dashboard: ~35 DOM changes every 50 ms for ~2 s, pointer moving',
     async drive(page) {
-      await sweep(page, 30, { pause: 60 });
+      await sweep(page, 25, { pause: 60 });
     },
   },
   form: {
@@ -52,7 +52,7 @@ export const WORKLOADS = {
     async drive(page) {
       for (const r of ['products', 'orders', 'customers', 'reports', 'settings', 'help', 'about', 'home']) {
         await page.click(`#nav-${r}`);
-        await wait(page, 150);
+        await wait(page, 120);
       }
       await page.goBack();
       await wait(page, 150);
