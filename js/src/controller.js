@@ -59,6 +59,7 @@ export class Controller {
     this.recording = null;
     this.last = null; // the last Recording, for stats() after stop
     this.sessionId = null;
+    this.views = []; // every Recording of this session: a revoke purges them all
     this.watching = null; // while on an excluded page: { timer, check }
     // Fields seen as secret (a password later revealed as text stays
     // secret) for the document's life, whatever page view records it.
@@ -108,6 +109,7 @@ export class Controller {
       },
     });
     this.last = this.recording;
+    this.views.push(this.recording);
     return this.recording.start().then(() => undefined, (e) => {
       this.recording = null;
       throw e;
@@ -136,16 +138,19 @@ export class Controller {
   // Stops and purges the recording, drops the session id, and, once the
   // requests already on the network are done, asks the collector to delete
   // the session: POST {endpoint}/v1/forget, retried like batches.
+  // Earlier page views of the session (one still finishing after a wider
+  // grant, or one that ended on an excluded page) are purged too.
   revoke() {
     this.unwatch();
-    const r = this.recording;
+    const views = this.views;
     const id = this.sessionId;
     const o = this.options;
     this.recording = null;
     this.sessionId = null;
-    if (r === null) return;
-    const idle = r.discard('consent withdrawn');
-    if (o === null || id === null || !r.mayHaveSent) return;
+    this.views = [];
+    if (views.length === 0) return;
+    const idle = Promise.all(views.map((v) => v.discard('consent withdrawn')));
+    if (o === null || id === null || !views.some((v) => v.mayHaveSent)) return;
     const body = new TextEncoder().encode(JSON.stringify({ site: o.siteKey, session: id }));
     const env = this.env;
     const uploader = new Uploader({

@@ -127,7 +127,10 @@ export class Delivery {
     this.unencoded.clear();
   }
 
+  // Once: a stop() still settling and a discard() (consent withdrawn
+  // meanwhile) both end here.
   close() {
-    if (this.engine !== null) this.engine.close();
+    if (this.engine !== null && !this.closed) this.engine.close();
+    this.closed = true;
   }
 }

@@ -91,7 +91,7 @@ test('consent levels: analytics records masked; widening restarts; withdrawing a
   assert.equal(c.recording.env.analyticsOnly, false);
   assert.equal(recordings()[0][1], recordings()[1][1], 'widening keeps the session');
   await c.consent({ analytics: true, replay: false });
-  assert.deepEqual(log.slice(5, 8).map((e) => e[0]), ['discard', 'new', 'start']);
+  assert.deepEqual(log.slice(5, 9).map((e) => e[0]), ['discard', 'discard', 'new', 'start'], 'both page views of the session purged');
   assert.equal(c.recording.env.analyticsOnly, true);
   assert.notEqual(recordings()[2][1], recordings()[1][1], 'narrowing forgets the session');
 });
@@ -182,4 +182,15 @@ test('excluded pages: nothing starts there; recording resumes once the page is l
   assert.equal(timers.length, 1);
   await c.stop();
   assert.equal(timers.length, 0, 'stop() ends the checks');
+});
+
+test('revoking purges every page view of the session, also one that ended on an excluded page', async () => {
+  const { c, log } = setup();
+  await c.start(OPTIONS);
+  await c.consent({ analytics: true });
+  await c.consent(true); // a second page view of the same session
+  c.recording.env.onLeave(); // the visitor went to an excluded page
+  assert.equal(c.recording, null);
+  await c.consent(false);
+  assert.equal(log.filter((e) => e[0] === 'discard').length, 2, 'both page views purged');
 });
