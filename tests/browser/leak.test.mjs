@@ -14,8 +14,7 @@
 // sends nothing cannot pass.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, startCollector } from '../../scripts/lib/collector.mjs';
@@ -34,18 +33,10 @@ const ALL = Object.keys(RUNS);
 const TEXT_MASKED = ['strict', 'analytics'];
 const VALUES_MASKED = ['strict', 'balanced', 'analytics'];
 
-// Personal data in visible text is the core's PII detector's to catch in
-// balanced and relaxed. Asserted there once the detector is part of the
-// core (committed); until then these cases are listed as pending.
-const PII_DETECTOR = (() => {
-  try {
-    execFileSync('git', ['-C', ROOT, 'cat-file', '-e', 'HEAD:recorder/src/pii_detector.cc'], { stdio: 'ignore' });
-    return true;
-  } catch (e) {
-    return false;
-  }
-})();
-const PII_RUNS = PII_DETECTOR ? ALL : TEXT_MASKED;
+// Personal data in visible text: masked with all text in strict and
+// analytics, caught by the core's PII detector (recorder/src/pii_detector.cc)
+// in balanced and relaxed.
+const PII_RUNS = ALL;
 
 const TYPED = {
   text: 'cnry_typed_text_z',
@@ -133,11 +124,6 @@ const CASES = {
   'PII: phone number in visible text': ['+1 (555) 013-9876', PII_RUNS],
   'PII: IBAN in visible text': ['GB82 WEST 1234 5698 7654 32', PII_RUNS],
 };
-const PENDING = PII_DETECTOR ? [] : Object.keys(CASES).filter((k) => k.startsWith('PII:'));
-
-// privacy.allowQueryParams reaches the core through the Session config;
-// a core built without that field ignores it (and drops every parameter).
-const CORE_KEEPS_PARAMS = readFileSync(path.join(ROOT, 'dist/recorder-core.wasm')).includes('allowQueryParams');
 
 // Must arrive where the rules show them: proof that the run recorded at all.
 const SHOWN = {
@@ -246,18 +232,12 @@ for (const [run, { mode, consent }] of Object.entries(RUNS)) {
     const names = forbidden.filter(([, [c]]) => leaked.includes(c)).map(([k]) => k);
     assert.deepEqual(names, [], `canaries leaked in ${run}`);
     const urls = session.events.filter((e) => e.type === 'Navigation').map((e) => e.url);
-    if (CORE_KEEPS_PARAMS) {
-      assert.ok(urls.some((u) => u.endsWith('/leak.html?page=2')), `the allowed query parameter is kept: ${urls.join(' ')}`);
-    } else {
-      t.diagnostic('dist core has no allowQueryParams field: kept parameters not asserted');
-    }
+    // privacy.allowQueryParams reaches the core: "page" is kept, "q" is not.
+    assert.ok(urls.some((u) => u.endsWith('/leak.html?page=2')), `the allowed query parameter is kept: ${urls.join(' ')}`);
     const shown = Object.entries(SHOWN).filter(([, runs]) => runs.includes(run)).map(([s]) => s);
     assert.deepEqual(findCanaries(texts, shown), shown, 'what the rules show did arrive');
     assert.ok(requests.some((r) => r.url.startsWith(`${collector.url}/v1/batch`)), 'batches were sent');
     assert.deepEqual(problems, []);
     t.diagnostic(`${forbidden.length} canaries checked in ${requests.length} requests`);
-    if (PENDING.length && !PII_RUNS.includes(run)) {
-      t.diagnostic(`not asserted until the core's PII detector lands: ${PENDING.join('; ')}`);
-    }
   });
 }
