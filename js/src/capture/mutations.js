@@ -38,7 +38,9 @@ export class Mutations {
       subtree: true,
     });
     // A reveal toggle (type=password -> text) is only recognisable by its
-    // old value; a second observer asks for it on `type` alone.
+    // old value; a second observer asks for it on `type` alone. One observer
+    // with attributeOldValue would hand us the old value of every attribute,
+    // a password field's `value` included: exactly what must never be read.
     this.types = new win.MutationObserver(ctx.guard('mutations', (r) => this.noteTypes(r)));
     this.types.observe(ctx.doc, {
       attributes: true,
