@@ -5,32 +5,20 @@
 // collector no longer holds the session (its /v1/forget route deleted it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { ROOT, startCollector } from '../../scripts/lib/collector.mjs';
-import { startStaticServer } from '../../scripts/lib/static-server.mjs';
-import { launchChromium } from '../../scripts/lib/browser.mjs';
+import { startStack } from './lib/stack.mjs';
 import { captureRequests, formsOf, findCanaries } from './lib/requests.mjs';
 
-let site, collector, browser, tmp;
+let stack, site, collector, browser;
 
 before(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'rec-consent-'));
-  site = await startStaticServer({ mounts: { '/': path.join(ROOT, 'tests/browser/fixtures'), '/dist/': path.join(ROOT, 'dist') } });
-  collector = await startCollector({ db: path.join(tmp, 'collector.db'), sites: { leak: [site.origin] } });
-  browser = await launchChromium();
+  stack = await startStack({ siteRoot: 'tests/browser/fixtures', siteKey: 'leak', name: 'consent' });
+  ({ site, collector, browser } = stack);
   // A collector built before the route answers 404; with it, a bad body is 400.
   const probe = await fetch(`${collector.url}/v1/forget`, { method: 'POST', body: '{}' });
   if (probe.status === 404) throw new Error('the collector has no /v1/forget route: rebuild it (./run build)');
 });
 
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-  await site?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+after(() => stack?.close());
 
 // Runs before any page script: counts every write to the page's storage.
 function watchStorage() {

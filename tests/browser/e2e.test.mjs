@@ -7,32 +7,20 @@
 // at the node that was really used.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import os from 'node:os';
-import path from 'node:path';
-import { ROOT, startCollector } from '../../scripts/lib/collector.mjs';
-import { startStaticServer } from '../../scripts/lib/static-server.mjs';
-import { launchChromium } from '../../scripts/lib/browser.mjs';
+import { startStack } from './lib/stack.mjs';
 import { driveVisit, TYPED } from '../../scripts/lib/visit.mjs';
 import { replay, serializeLiveDom, diffTrees, livePathOf } from './lib/rebuild.mjs';
 import { expectedAttr, expectedText } from './lib/expect-masking.mjs';
 
-let site, collector, browser, tmp;
+let stack, site, collector, browser;
 
 before(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'rec-e2e-'));
-  site = await startStaticServer({ mounts: { '/': path.join(ROOT, 'demo'), '/dist/': path.join(ROOT, 'dist') } });
-  collector = await startCollector({ db: path.join(tmp, 'collector.db'), sites: { demo: [site.origin] } });
-  browser = await launchChromium();
+  stack = await startStack({ siteRoot: 'demo', siteKey: 'demo', name: 'e2e' });
+  ({ site, collector, browser } = stack);
 });
 
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-  await site?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+after(() => stack?.close());
 
 for (const mode of ['relaxed', 'strict']) {
   test(`a recorded visit rebuilds the live page node for node (${mode})`, async () => {

@@ -14,12 +14,7 @@
 // sends nothing cannot pass.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { ROOT, startCollector } from '../../scripts/lib/collector.mjs';
-import { startStaticServer } from '../../scripts/lib/static-server.mjs';
-import { launchChromium } from '../../scripts/lib/browser.mjs';
+import { startStack } from './lib/stack.mjs';
 import { captureRequests, formsOf, findCanaries } from './lib/requests.mjs';
 
 const RUNS = {
@@ -131,21 +126,14 @@ const SHOWN = {
   okunmaskedsentinel: ['balanced', 'relaxed'],
 };
 
-let site, collector, browser, tmp;
+let stack, site, collector, browser;
 
 before(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'rec-leak-'));
-  site = await startStaticServer({ mounts: { '/': path.join(ROOT, 'tests/browser/fixtures'), '/dist/': path.join(ROOT, 'dist') } });
-  collector = await startCollector({ db: path.join(tmp, 'collector.db'), sites: { leak: [site.origin] } });
-  browser = await launchChromium();
+  stack = await startStack({ siteRoot: 'tests/browser/fixtures', siteKey: 'leak', name: 'leak' });
+  ({ site, collector, browser } = stack);
 });
 
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-  await site?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+after(() => stack?.close());
 
 async function driveLikeAVisitor(page) {
   const pause = () => page.waitForTimeout(150);
