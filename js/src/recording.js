@@ -25,10 +25,13 @@ import { Timing } from './timing.js';
 
 // Started in this order, stopped in reverse. Meta and the load NAV precede
 // the snapshot; the mutation observer starts in the same task as the
-// snapshot, so no change falls between them.
+// snapshot's first slice, so no change falls between them.
 const MODULES = [Meta, Navigation, Viewport, Snapshot, Mutations, Pointer, Scroll, Input, Focus];
 
 const COMPRESSION_LEVEL = 3;
+
+// The guard names of Navigation's handlers.
+const NAVIGATIONS = new Set(['popstate', 'hashchange', 'pushState', 'replaceState']);
 
 export class Recording {
   // env: { win, doc, reporter, sessionId, pageViewId, loadEngine(opts), fetch,
@@ -51,6 +54,10 @@ export class Recording {
     this.nextSeq = 0;
     this.loading = false;
     this.modules = [];
+    this.snapshot = null;
+    // Handler calls made while the snapshot group is open: [fn, args, time].
+    this.held = [];
+    this.clock = null;
     this.delivery = new Delivery({
       uploader: new Uploader({
         url: options.batchUrl,
@@ -77,7 +84,8 @@ export class Recording {
     };
   }
 
-  // Resolves once the snapshot is taken and every module listens.
+  // Resolves once the snapshot is taken (it may take several tasks) and
+  // every module listens.
   start() {
     this.state = 'starting';
     const doc = this.doc;
@@ -106,8 +114,10 @@ export class Recording {
         throw e;
       }
       this.modules.push(m);
+      if (m instanceof Snapshot) this.snapshot = m;
     }
-    this.on = new Listeners(ctx);
+    // Not held during the snapshot: hiding the page must flush at once.
+    this.on = new Listeners({ guard: (where, fn) => this.guarded(where, fn) });
     // After the modules: Viewport writes VISIBILITY before this flushes.
     this.on.on(this.doc, 'visibilitychange', () => {
       if (this.doc.visibilityState === 'hidden') this.flushNow();
@@ -122,6 +132,42 @@ export class Recording {
     } else {
       this.onLoad = () => this.load();
       this.win.addEventListener('load', this.onLoad, { once: true });
+    }
+    return this.snapshot.done;
+  }
+
+  // Every handler runs through here: timed, and never throwing into the
+  // page; a buffer over maxRecordsBytes is cut early.
+  guarded(where, fn) {
+    const timing = this.timing;
+    const counters = this.counters;
+    return (...args) => {
+      const t0 = timing.perfNow();
+      try {
+        return fn(...args);
+      } catch (e) {
+        this.report(where, e);
+        return undefined;
+      } finally {
+        counters.observeMs += timing.perfNow() - t0;
+        if (this.writer.size > this.o.maxRecordsBytes) this.cutSoon();
+      }
+    };
+  }
+
+  // Runs the handler calls held during the snapshot, each at the time it
+  // was made (ctx.now), now that the nodes they name are written.
+  release(drop) {
+    const held = this.held;
+    this.held = [];
+    if (drop) return;
+    try {
+      for (const [fn, args, t] of held) {
+        this.clock = t;
+        fn(...args);
+      }
+    } finally {
+      this.clock = null;
     }
   }
 
@@ -139,12 +185,16 @@ export class Recording {
       privacy,
       serializer: new Serializer(this.writer, mirror, privacy),
       stats: counters,
-      now: () => timing.epochNow(),
+      now: () => (this.clock !== null ? this.clock : timing.epochNow()),
       perfNow: () => timing.perfNow(),
       setTimeout: (fn, ms) => this.win.setTimeout(fn, ms),
       clearTimeout: (t) => this.win.clearTimeout(t),
       report: this.report,
       mutations: null, // set by the Mutations module
+      // While the snapshot group is open (Snapshot sets it), nothing else may
+      // be written: mutation groups wait, handlers are held until release().
+      snapshotting: false,
+      release: (drop) => this.release(drop === true),
       mutationWindowMs: this.o.mutationWindowMs,
       // A same-document navigation to an excluded page ends the recording
       // before anything of that page is written.
@@ -159,19 +209,20 @@ export class Recording {
         if (!mirror.has(node) && node.isConnected && ctx.mutations !== null) ctx.mutations.collect();
         return mirror.nearest(node);
       },
-      // Every handler runs through here: timed, and never throwing into the
-      // page; a buffer over maxRecordsBytes is cut early.
-      guard: (where, fn) => (...args) => {
-        const t0 = timing.perfNow();
-        try {
-          return fn(...args);
-        } catch (e) {
-          this.report(where, e);
+      // Handlers of the capture modules. The mutation observer only notes
+      // nodes, and is needed by the snapshot to see what changed meanwhile.
+      guard: (where, fn) => {
+        const run = this.guarded(where, fn);
+        if (where === 'mutations') return run;
+        return (...args) => {
+          // A move to an excluded page must end the recording before the
+          // snapshot writes more of what is on screen.
+          if (!ctx.snapshotting || (NAVIGATIONS.has(where) && ctx.excluded(this.win.location.href))) {
+            return run(...args);
+          }
+          this.held.push([run, args, timing.epochNow()]);
           return undefined;
-        } finally {
-          counters.observeMs += timing.perfNow() - t0;
-          if (this.writer.size > this.o.maxRecordsBytes) this.cutSoon();
-        }
+        };
       },
     };
     return ctx;
@@ -211,9 +262,19 @@ export class Recording {
   }
 
   // Closes the current records buffer: pending module state is written, the
-  // buffer gets the next seq and goes to Delivery.
-  cut() {
+  // buffer gets the next seq and goes to Delivery. A buffer never ends
+  // inside the snapshot group: an urgent cut (flush, stop, page hidden)
+  // completes the snapshot first, the others wait for the next one.
+  cut(urgent = false) {
     if (this.state !== 'recording' && this.state !== 'stopping') return;
+    if (this.snapshot !== null && this.snapshot.active) {
+      if (!urgent) return;
+      try {
+        this.snapshot.finish();
+      } catch (e) {
+        this.report('snapshot', e);
+      }
+    }
     this.timing.begin('flush');
     for (const m of this.modules) {
       if (typeof m.drain !== 'function') continue;
@@ -239,14 +300,14 @@ export class Recording {
   // very call (Viewport's VISIBILITY record included: it listens first).
   flushNow() {
     if (this.state !== 'recording') return;
-    this.cut();
+    this.cut(true);
     this.delivery.sendNow();
   }
 
   // Resolves once every batch cut so far, this one included, is settled.
   flush() {
     if (this.state === 'recording') this.load();
-    this.cut();
+    this.cut(true);
     return this.delivery.settle();
   }
 
@@ -259,6 +320,8 @@ export class Recording {
       }
     }
     this.modules = [];
+    this.snapshot = null;
+    this.held = [];
     if (this.on) this.on.off();
     if (this.onLoad) this.win.removeEventListener('load', this.onLoad);
     if (this.timer) this.win.clearInterval(this.timer);
@@ -274,7 +337,7 @@ export class Recording {
     if (this.state === 'starting') this.state = 'stopped';
     if (this.state !== 'recording') return { batches: 0, bytes: 0 };
     this.state = 'stopping';
-    this.cut();
+    this.cut(true);
     this.stopModules();
     // Records may be waiting for a core the page's load event never asked for.
     if (this.delivery.pending > 0) this.load();

@@ -109,9 +109,27 @@ export class Mutations {
     }
   }
 
-  collect() {
+  // Brings the noted state up to date without writing anything: the sliced
+  // snapshot asks before each slice which nodes are pending or moved.
+  sync() {
     this.noteTypes(this.types.takeRecords());
     this.note(this.observer.takeRecords());
+  }
+
+  // Added or moved since the last group: the next group serializes it.
+  pending(node) {
+    return this.added.has(node);
+  }
+
+  // Serialized, then taken from its parent since the last group.
+  moved(node) {
+    return this.removed.has(node);
+  }
+
+  collect() {
+    this.sync();
+    // No group inside an open snapshot group; the snapshot collects at its end.
+    if (this.ctx.snapshotting) return;
     this.cancelWindow();
     if (this.added.size + this.removed.size + this.attrs.size + this.texts.size === 0) return;
     const ctx = this.ctx;

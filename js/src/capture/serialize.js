@@ -112,8 +112,10 @@ export class Serializer {
   }
 }
 
-// A pre-order walk over a subtree, resumable: step() does at most `budget`
-// nodes, so a large snapshot can later be spread over several idle slices.
+// A pre-order walk over a subtree that does not change while it runs (a
+// mutation group's adds). step() may stop after `budget` nodes, but resuming
+// trusts the DOM to be as it was: the sliced full snapshot has a walk of its
+// own (snapshot.js) that survives changes between slices.
 export class TreeWalk {
   constructor(serializer, root, parentId, prevId, visited) {
     this.ser = serializer;

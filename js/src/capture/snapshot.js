@@ -1,33 +1,144 @@
 // The full snapshot: SNAP_BEGIN, every node of the document in pre-order,
 // SNAP_END, then an INPUT for each field the visitor had already changed.
-// Runs to completion today; TreeWalk.step takes a budget so it can later be
-// spread over idle slices (mutations during the walk would then need the
-// same coalescing as mutations.js).
+//
+// A large page takes far longer than one frame to serialize, so the walk runs
+// in slices of SLICE_MS and yields to the page in between. The page may
+// change the DOM between slices; the snapshot then describes a tree that
+// never existed as such, and the mutation group written right after SNAP_END
+// turns it into the live one:
+//  - a node the walk has not reached yet is serialized as it is when reached;
+//  - a node already serialized and then changed, moved or removed is noted by
+//    the mutation observer (it is in the mirror), like any later change;
+//  - a node inserted or moved during the walk is left to the mutation group
+//    (the walk skips it), which places it with the replayer's view of its
+//    siblings. What the walk itself still serializes are the page's original
+//    nodes, never moved, so their order among themselves is still right.
+// Until SNAP_END no mutation group may be written (ctx.snapshotting holds
+// collect()), and interaction handlers are held by the recording and run
+// after SNAP_END, so they only name nodes the replayer has.
 
-import { TreeWalk } from './serialize.js';
 import { PrivacyMode } from '../privacy.js';
+
+// One slice's budget: well under a 50 ms long task, even on a slow device
+// where the clock is read only every CHECK_EVERY nodes.
+const SLICE_MS = 8;
+const CHECK_EVERY = 32;
 
 export class Snapshot {
   start(ctx) {
-    this.take(ctx);
+    this.ctx = ctx;
+    this.walk = null;
+    this.mark = null;
+    this.slices = 0;
+    this.done = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+    this.begin();
   }
 
-  take(ctx) {
+  begin() {
+    const ctx = this.ctx;
     const w = ctx.writer;
-    const t0 = ctx.perfNow();
     w.settle();
-    const mark = w.mark();
+    this.mark = w.mark();
+    w.snapBegin(ctx.now(), ctx.win.scrollX, ctx.win.scrollY);
+    this.walk = new LiveWalk(ctx.serializer, ctx.mirror, ctx.doc);
+    ctx.snapshotting = true;
+    // The first slice runs now, in the caller's task: the document and the
+    // first nodes exist before the mutation observer starts.
+    this.slice();
+  }
+
+  // Whether the snapshot group is still open.
+  get active() {
+    return this.walk !== null;
+  }
+
+  slice() {
+    const ctx = this.ctx;
+    const t0 = ctx.perfNow();
+    this.slices++;
+    ctx.stats.snapshotSlices = this.slices;
     try {
-      w.snapBegin(ctx.now(), ctx.win.scrollX, ctx.win.scrollY);
-      new TreeWalk(ctx.serializer, ctx.doc, 0, 0, null).step();
-      w.snapEnd();
-      this.fieldStates(ctx);
+      if (this.walkFor(t0 + SLICE_MS)) this.end();
+      else this.later();
     } catch (e) {
-      w.rollback(mark);
+      this.abort();
       throw e;
     } finally {
       ctx.stats.serializeMs += ctx.perfNow() - t0;
     }
+  }
+
+  walkFor(deadline) {
+    const ctx = this.ctx;
+    const m = ctx.mutations;
+    if (m !== null) m.sync();
+    return this.walk.step(deadline, ctx.perfNow, m);
+  }
+
+  later() {
+    const ctx = this.ctx;
+    const walk = this.walk;
+    const next = () => {
+      if (this.walk !== walk) return;
+      try {
+        this.slice();
+      } catch (e) {
+        ctx.report('snapshot', e);
+      }
+    };
+    const sched = ctx.win.scheduler;
+    if (sched && typeof sched.postTask === 'function') {
+      sched.postTask(next).catch((e) => ctx.report('snapshot', e));
+    } else {
+      ctx.setTimeout(next, 0);
+    }
+  }
+
+  // Completes the walk in this task: the page is going away, or records are
+  // wanted now (flush, stop), and a buffer may not end inside the group.
+  finish() {
+    if (this.walk === null) return;
+    const ctx = this.ctx;
+    const t0 = ctx.perfNow();
+    try {
+      this.walkFor(Infinity);
+      this.end();
+    } catch (e) {
+      this.abort();
+      throw e;
+    } finally {
+      ctx.stats.serializeMs += ctx.perfNow() - t0;
+    }
+  }
+
+  // SNAP_END, then what was held back, in time order: interactions, the
+  // fields' live state, then the DOM changes made during the walk.
+  end() {
+    const ctx = this.ctx;
+    ctx.writer.snapEnd();
+    this.walk = null;
+    this.mark = null;
+    ctx.snapshotting = false;
+    try {
+      ctx.release();
+      this.fieldStates(ctx);
+      if (ctx.mutations !== null) ctx.mutations.collect();
+    } finally {
+      this.resolve();
+    }
+  }
+
+  // An unterminated group must never reach the core.
+  abort() {
+    const ctx = this.ctx;
+    if (this.mark !== null) ctx.writer.rollback(this.mark);
+    this.walk = null;
+    this.mark = null;
+    ctx.snapshotting = false;
+    ctx.release(true);
+    this.resolve();
   }
 
   // Typed-in values differ from their markup default only in the live
@@ -49,9 +160,69 @@ export class Snapshot {
     }
   }
 
-  stop() {}
+  stop() {
+    if (this.walk !== null) this.abort();
+  }
 
-  reset() {}
+  // Leaving for an excluded page: nothing more of this document is written.
+  reset() {
+    if (this.walk !== null) this.abort();
+  }
+}
+
+// A pre-order walk that survives DOM changes between its steps. It keeps,
+// per open element, the last child it serialized there, and resumes after
+// that child while the child is still where the walk put it; otherwise it
+// rescans the element's children (the serialized ones and those the
+// mutation group will add are skipped, so nothing is written twice).
+class LiveWalk {
+  constructor(serializer, mirror, doc) {
+    this.ser = serializer;
+    this.mirror = mirror;
+    this.doc = doc;
+    this.frames = null;
+  }
+
+  // Serializes nodes until `deadline` (perfNow clock); true once done.
+  step(deadline, perfNow, mutations) {
+    const ser = this.ser;
+    const mirror = this.mirror;
+    if (this.frames === null) {
+      const id = ser.emit(this.doc, 0, 0);
+      this.frames = [{ node: this.doc, id, prev: 0, last: null }];
+    }
+    const frames = this.frames;
+    let next = frames.length ? this.resume(frames[frames.length - 1], mutations) : null;
+    let n = 0;
+    while (frames.length) {
+      const f = frames[frames.length - 1];
+      if (next === null) {
+        frames.pop();
+        if (frames.length) next = this.resume(frames[frames.length - 1], mutations);
+        continue;
+      }
+      const node = next;
+      next = node.nextSibling;
+      if (mirror.has(node) || (mutations !== null && mutations.pending(node))) continue;
+      const id = ser.emit(node, f.id, f.prev);
+      if (id === 0) continue;
+      f.prev = id;
+      f.last = node;
+      if (ser.hasChildren(node) && node.firstChild !== null) {
+        frames.push({ node, id, prev: 0, last: null });
+        next = node.firstChild;
+      }
+      if (++n % CHECK_EVERY === 0 && perfNow() >= deadline) return false;
+    }
+    return true;
+  }
+
+  resume(f, mutations) {
+    const last = f.last;
+    if (last === null) return f.node.firstChild;
+    if (last.parentNode === f.node && (mutations === null || !mutations.moved(last))) return last.nextSibling;
+    return f.node.firstChild;
+  }
 }
 
 function isDirty(el) {
