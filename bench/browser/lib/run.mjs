@@ -55,7 +55,6 @@ async function routeBenchFiles(page, origin) {
 // env: { browser, servers }, workload: { path | url, drive }, mode, floor: measure the bare walk
 export async function measureRun({ browser, servers }, workload, mode, { floor = false, trace: withTrace = false } = {}) {
   const external = Boolean(workload.url);
-  const T0 = Date.now();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: external });
   try {
     await context.addInitScript({ path: WASM_HOOK });
@@ -85,7 +84,6 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     await page.waitForFunction(() => window.__bench && window.__bench.load);
     await page.waitForTimeout(100);
 
-    const T = [T0, Date.now()];
     const counter = newCounter();
     servers.counts.ours = counter;
     servers.counts.rrweb = counter;
@@ -99,11 +97,8 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     const inPage = await page.evaluate(() => window.__bench.finish());
     const wallMs = Date.now() - t0;
     const m1 = await metrics(cdp);
-    T.push(Date.now());
     const traceBuf = withTrace ? await browser.stopTracing() : null;
-    T.push(Date.now());
     const trace = traceBuf ? analyzeTrace(traceBuf, isRecorderUrl) : null;
-    T.push(Date.now());
 
     const floorResult = floor ? await page.evaluate(() => window.__bench.walkFloor()) : null;
     await cdp.send('HeapProfiler.collectGarbage');
@@ -111,8 +106,6 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     let wasm = await page.evaluate(wasmBytes).catch(() => 0);
     for (const w of workers) wasm += await w.evaluate(wasmBytes).catch(() => 0);
 
-    T.push(Date.now());
-    if (process.env.BENCH_TIMING) process.stderr.write(`  phases: ${T.slice(1).map((t, i) => t - T[i]).join(' ')} ms, trace ${traceBuf ? (traceBuf.length / 1e6).toFixed(1) : 0} MB\n`);
     let collectorRaw = null;
     if (mode.startsWith('ours') && inPage.stats && inPage.stats.sessionId) {
       collectorRaw = await servers.collectorRawBytes(inPage.stats.sessionId);
