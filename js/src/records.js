@@ -2,7 +2,10 @@
 // main thread. Every capture module appends here; the core parses the bytes
 // once per flush. Nothing in this file touches the DOM.
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+
+// Header flags (records.h kRecordsFlag*).
+export const HeaderFlag = Object.freeze({ NEW_STREAM: 1 });
 
 export const Tag = Object.freeze({
   META: 0x01,
@@ -123,9 +126,9 @@ export class RecordWriter {
   // Finishes the buffer with its header and starts a new one. The returned
   // view owns its ArrayBuffer's bytes from byteOffset on; the writer never
   // touches that ArrayBuffer again, so it may be transferred.
-  take(seq) {
+  take(seq, flags = 0) {
     const header = [FORMAT_VERSION];
-    for (const v of [seq, this.t0]) {
+    for (const v of [seq, this.t0, flags]) {
       let x = v;
       while (x >= 128) {
         header.push((x % 128) | 0x80);

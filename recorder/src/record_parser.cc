@@ -135,6 +135,11 @@ Status Parser::Run(ParsedHeader* header) {
   if (!in_.ReadVarint(&time_base_) || time_base_ > kMaxEpochMs) {
     return Status::Malformed("records header: bad time base");
   }
+  uint32_t flags = 0;
+  if (!in_.ReadU32(&flags)) return Status::Malformed("records header: bad flags");
+  if ((flags & ~kRecordsKnownFlags) != 0) {
+    return Status::Unsupported("records header: unknown flags " + std::to_string(flags & ~kRecordsKnownFlags));
+  }
   while (!in_.AtEnd()) {
     record_offset_ = in_.offset();
     RECORDER_RETURN_IF_ERROR(Record());
@@ -145,6 +150,7 @@ Status Parser::Run(ParsedHeader* header) {
                                                          : "records end inside a mutation (no MUT_END)");
   }
   header->seq = seq;
+  header->flags = flags;
   header->base_time = have_time_ ? batch_base_ : time_base_;
   return Status::Ok();
 }

@@ -18,6 +18,7 @@ namespace recorder {
 struct ParsedHeader {
   uint32_t seq = 0;
   uint64_t base_time = 0;  // epoch ms of the first timed record
+  uint32_t flags = 0;      // kRecordsFlag* of records.h
 };
 
 Status ParseRecords(const uint8_t* data, size_t size, MaskingGate& gate,

@@ -22,14 +22,16 @@ function writerAt(t0) {
   return { w, clock };
 }
 
-const HEADER_SEQ0_BASE1000 = [0x01, 0x00, 0xe8, 0x07]; // version 1, seq 0, 1000 = 0x68|0x80, 0x07
+const HEADER_SEQ0_BASE1000 = [0x02, 0x00, 0xe8, 0x07, 0x00]; // version 2, seq 0, 1000 = 0x68|0x80, 0x07, flags 0
 
 test('header: version, seq and the epoch time base', () => {
   const { w } = writerAt(1000);
   assert.deepEqual([...w.take(0)], HEADER_SEQ0_BASE1000);
   const big = writerAt(1700000000000).w;
   // 1700000000000 in 7-bit groups, least significant first.
-  assert.deepEqual([...big.take(300)], [0x01, 0xac, 0x02, 0x80, 0xd0, 0x95, 0xff, 0xbc, 0x31]);
+  assert.deepEqual([...big.take(300)], [0x02, 0xac, 0x02, 0x80, 0xd0, 0x95, 0xff, 0xbc, 0x31, 0x00]);
+  // Flags follow the time base: a batch that starts a new compression frame.
+  assert.deepEqual([...writerAt(1000).w.take(0, 1)], [0x02, 0x00, 0xe8, 0x07, 0x01]);
 });
 
 test('META: strings, a masked title and u16 sizes', () => {

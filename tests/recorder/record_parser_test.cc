@@ -148,6 +148,27 @@ TEST(RecordParser, CorruptTimeBase) {
   EXPECT_EQ(Parse(bytes).code(), StatusCode::kMalformed);
 }
 
+Status ParseInto(const RecordWriter& w, ParsedHeader* header) {
+  MaskingGate gate(PrivacyMode::kStrict);
+  BatchBuilder builder;
+  return ParseRecords(w.bytes().data(), w.bytes().size(), gate, builder, header);
+}
+
+TEST(RecordParser, HeaderFlags) {
+  RecordWriter w(3, 1700000000000ULL, kRecordsFlagNewStream);
+  w.Click(0, 1, 0, 0);
+  ParsedHeader header;
+  ASSERT_TRUE(ParseInto(w, &header).ok());
+  EXPECT_EQ(header.seq, 3u);
+  EXPECT_EQ(header.flags, kRecordsFlagNewStream);
+
+  RecordWriter unknown(3, 1700000000000ULL, 1u << 7);
+  unknown.Click(0, 1, 0, 0);
+  Status s = ParseInto(unknown, &header);
+  EXPECT_EQ(s.code(), StatusCode::kUnsupported);
+  EXPECT_NE(s.message().find("unknown flags 128"), std::string::npos) << s.message();
+}
+
 // Random and mutated input: any outcome but a crash is fine; the run under
 // ASan/UBSan-less release builds still catches out-of-bounds via the reader's
 // own checks, and the builder must stay usable.

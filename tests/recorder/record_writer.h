@@ -14,10 +14,11 @@ namespace recorder::testing {
 
 class RecordWriter {
  public:
-  explicit RecordWriter(uint32_t seq = 0, uint64_t time_base = 1700000000000ULL) {
+  explicit RecordWriter(uint32_t seq = 0, uint64_t time_base = 1700000000000ULL, uint32_t flags = 0) {
     bytes_.push_back(kRecordsFormatVersion);
     U(seq);
     U(time_base);
+    U(flags);
   }
 
   RecordWriter& Byte(uint8_t b) { bytes_.push_back(b); return *this; }

@@ -18,7 +18,7 @@ function records(seq, build) {
   const u = (v) => { do { let b = v % 128; v = Math.floor(v / 128); out.push(v ? b | 128 : b); } while (v); };
   const s = (str) => { const b = new TextEncoder().encode(str); u(b.length * 2); out.push(...b); };
   const i = (v) => u(((v << 1) ^ (v >> 31)) >>> 0);
-  out.push(1); u(seq); u(1700000000000);
+  out.push(2); u(seq); u(1700000000000); u(0);  // format 2: seq, time base, flags
   build({ u, s, i, tag: (t) => out.push(t) });
   return Uint8Array.from(out);
 }

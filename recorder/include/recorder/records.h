@@ -21,6 +21,7 @@
 //       protocol (order, retries, re-encoding after a lost worker reply), so
 //       it numbers batches: 0, 1, 2, ... per page view.
 //   u   epoch ms of the buffer's time base
+//   u   flags (kRecordsFlag*; unknown bits are refused)
 //   record*
 //
 // Records start with a one-byte tag. Timed records then carry `dt u`: ms after
@@ -58,7 +59,14 @@
 
 namespace recorder {
 
-inline constexpr uint8_t kRecordsFormatVersion = 1;
+inline constexpr uint8_t kRecordsFormatVersion = 2;
+
+// Header flags.
+// The batch must start a new compression frame: the glue sent a batch out of
+// band (the page-exit path on another core instance) or lost one, so the
+// collector cannot rely on the previous frame's history.
+inline constexpr uint32_t kRecordsFlagNewStream = 1u << 0;
+inline constexpr uint32_t kRecordsKnownFlags = kRecordsFlagNewStream;
 
 enum class RecordTag : uint8_t {
   kMeta = 0x01,

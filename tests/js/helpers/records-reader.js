@@ -44,6 +44,7 @@ export function readRecords(bytes) {
   const version = byte();
   const seq = u();
   const base = u();
+  const flags = u();
   let clock = base;
   let group = null;
   const records = [];
@@ -131,5 +132,5 @@ export function readRecords(bytes) {
     records.push(r);
   }
   if (group !== null) fail(`buffer ends inside ${group}`);
-  return { version, seq, base, records };
+  return { version, seq, base, flags, records };
 }
