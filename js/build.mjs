@@ -36,6 +36,8 @@ export const OUTPUTS = [
     format: 'esm',
     external: ['./recorder-core.mjs'],
   },
+  // The replayer, for viewers (not loaded by recorded pages).
+  { entryPoints: [join(here, 'src/replay/index.js')], outfile: 'replay.mjs', format: 'esm' },
 ];
 
 export async function buildAll(outdir = join(root, 'dist')) {
