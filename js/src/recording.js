@@ -19,14 +19,16 @@ import { Pointer } from './capture/pointer.js';
 import { Scroll } from './capture/scroll.js';
 import { Input } from './capture/input.js';
 import { Focus } from './capture/focus.js';
+import { Roots } from './capture/roots.js';
 import { Uploader } from './uploader.js';
 import { Delivery } from './delivery.js';
 import { Timing } from './timing.js';
 
 // Started in this order, stopped in reverse. Meta and the load NAV precede
 // the snapshot; the mutation observer starts in the same task as the
-// snapshot's first slice, so no change falls between them.
-const MODULES = [Meta, Navigation, Viewport, Snapshot, Mutations, Pointer, Scroll, Input, Focus];
+// snapshot's first slice, so no change falls between them. Roots (shadow
+// roots, iframe documents) is there before the snapshot enters any.
+const MODULES = [Meta, Navigation, Viewport, Roots, Snapshot, Mutations, Pointer, Scroll, Input, Focus];
 
 const COMPRESSION_LEVEL = 3;
 
@@ -174,7 +176,8 @@ export class Recording {
   context() {
     const privacy = new Privacy(PrivacyMode[this.mode], new Regions(this.o.privacy, this.analyticsOnly),
       this.env.secrets);
-    const mirror = new Mirror();
+    const mirror = new Mirror(this.doc);
+    privacy.regions.useTree(mirror);
     const counters = this.counters;
     const timing = this.timing;
     const ctx = {

@@ -8,6 +8,12 @@
 // wins over unmasking on the same element. An editable region
 // (contenteditable) holds what the visitor types, so it counts as a field:
 // masked unless relaxed, and never looser than a mask around it.
+//
+// Ancestry crosses shadow and frame boundaries: a shadow root's content
+// inherits its host's rule, an iframe document's its iframe element's (a
+// masked host masks its shadow content, a blocked iframe is never entered).
+
+import { composedParent } from './mirror.js';
 
 export const Rule = Object.freeze({ DEFAULT: 0, MASK: 1, UNMASK: 2, EDIT: 3, BLOCK: 4 });
 
@@ -77,6 +83,28 @@ export class Regions {
     this.maskAll = maskAll;
     this.root = maskAll ? Rule.MASK : Rule.DEFAULT;
     this.rules = new WeakMap(); // element -> Rule, as last serialized
+    // The replayer-side parent; useTree() adds the iframe documents.
+    this.up = (n) => composedParent(n, null);
+  }
+
+  // mirror: the recording's Mirror, which knows each iframe's document.
+  useTree(mirror) {
+    this.up = (n) => mirror.parentOf(n);
+  }
+
+  // The nearest element above a node, across shadow and frame boundaries.
+  elementAbove(node) {
+    for (let n = this.up(node); n !== null; n = this.up(n)) {
+      if (n.nodeType === 1) return n;
+    }
+    return null;
+  }
+
+  // The rule a node inherits from above (its parent element's, its host's,
+  // its iframe's), as serialized.
+  parentRule(node) {
+    const el = this.elementAbove(node);
+    return el === null ? this.root : this.of(el);
   }
 
   mayChangeRule(attributeName) {
@@ -100,7 +128,7 @@ export class Regions {
   // trusting what was remembered): for the root of a walk.
   current(el) {
     const chain = [];
-    for (let n = el; n !== null && n.nodeType === 1; n = n.parentNode) chain.push(n);
+    for (let n = el; n !== null; n = this.up(n)) if (n.nodeType === 1) chain.push(n);
     let rule = this.root;
     for (let k = chain.length - 1; k >= 0; k--) {
       rule = combine(rule, explicitRule(chain[k], this.sel, this.maskAll));
@@ -111,8 +139,8 @@ export class Regions {
 
   // The rule as serialized, for text and attribute changes of held nodes.
   of(node) {
-    const el = node.nodeType === 1 ? node : node.parentNode;
-    if (el === null || el.nodeType !== 1) return this.root;
+    const el = node.nodeType === 1 ? node : this.elementAbove(node);
+    if (el === null) return this.root;
     const rule = this.rules.get(el);
     return rule === undefined ? this.current(el) : rule;
   }

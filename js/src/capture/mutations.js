@@ -13,8 +13,17 @@
 //    holds by then. A moved node is removed and re-added with the same id.
 //  - ATTR and TEXT only for nodes the replayer still has and that were not
 //    just re-serialized (their NODE already carries the current state).
+//
+// Open shadow roots and same-origin iframe documents (roots.js) are
+// observed by the same observer as the document, so the records of a node
+// moved across a boundary still arrive in order. "Parent" here is always the
+// replayer's: a shadow root's host, an iframe document's iframe. A shadow
+// root attached later is an add (a Fragment under its host); an iframe that
+// loads a new document is a REMOVE of the old one and an add of the new.
 
-import { TreeWalk, prevId } from './serialize.js';
+import { TreeWalk, prevId, frameDocument, isFrame } from './serialize.js';
+import { Listeners } from './listen.js';
+import { RootKind } from './roots.js';
 import { Rule } from '../regions.js';
 
 const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
@@ -31,23 +40,55 @@ export class Mutations {
     ctx.mutations = this;
     const win = ctx.win;
     this.observer = new win.MutationObserver(ctx.guard('mutations', (r) => this.note(r)));
-    this.observer.observe(ctx.doc, {
-      childList: true,
-      attributes: true,
-      characterData: true,
-      subtree: true,
-    });
     // A reveal toggle (type=password -> text) is only recognisable by its
     // old value; a second observer asks for it on `type` alone. One observer
     // with attributeOldValue would hand us the old value of every attribute,
     // a password field's `value` included: exactly what must never be read.
     this.types = new win.MutationObserver(ctx.guard('mutations', (r) => this.noteTypes(r)));
-    this.types.observe(ctx.doc, {
-      attributes: true,
-      attributeFilter: ['type'],
-      attributeOldValue: true,
-      subtree: true,
-    });
+    this.observe(ctx.doc);
+    // An iframe's load event stays in its own tree: listened to on the
+    // document and on each root.
+    this.on = new Listeners({ guard: ctx.guard });
+    const loaded = (e) => {
+      const el = e.target;
+      if (el && el.nodeType === 1 && isFrame(el)) this.frameLoaded(el);
+    };
+    this.on.on(ctx.doc, 'load', loaded);
+    ctx.roots.on([RootKind.SHADOW, RootKind.FRAME], 'load', loaded);
+    ctx.roots.bind(this);
+  }
+
+  observe(root) {
+    this.observer.observe(root, { childList: true, attributes: true, characterData: true, subtree: true });
+    this.types.observe(root, { attributes: true, attributeFilter: ['type'], attributeOldValue: true, subtree: true });
+  }
+
+  // roots.js: a shadow root or iframe document entered.
+  enter(entry) {
+    this.observe(entry.root);
+  }
+
+  // roots.js: roots were left. An observer cannot drop one of its targets,
+  // so it drops them all (after noting what it holds) and observes the
+  // remaining ones again.
+  refresh() {
+    this.sync();
+    this.observer.disconnect();
+    this.types.disconnect();
+    this.observe(this.ctx.doc);
+    this.ctx.roots.each((entry) => this.observe(entry.root));
+  }
+
+  // A shadow root attached (roots.js wraps attachShadow).
+  attached(root) {
+    this.added.add(root);
+    this.schedule();
+  }
+
+  frameLoaded(frame) {
+    if (!this.ctx.mirror.has(frame)) return;
+    this.frames.add(frame);
+    this.schedule();
   }
 
   // Writes the pending changes one window after the first of them.
@@ -72,6 +113,7 @@ export class Mutations {
     this.removed = new Map();
     this.attrs = new Map(); // element -> Map(localName -> namespace)
     this.texts = new Set();
+    this.frames = new Set(); // iframes that loaded a document
   }
 
   note(records) {
@@ -131,15 +173,40 @@ export class Mutations {
     // No group inside an open snapshot group; the snapshot collects at its end.
     if (this.ctx.snapshotting) return;
     this.cancelWindow();
-    if (this.added.size + this.removed.size + this.attrs.size + this.texts.size === 0) return;
+    if (this.added.size + this.removed.size + this.attrs.size + this.texts.size + this.frames.size === 0) return;
     const ctx = this.ctx;
     const t0 = ctx.perfNow();
+    let removed = false;
     try {
-      this.write();
+      removed = this.write();
     } finally {
       this.clear();
+      // Roots the replayer no longer has are left (their observation and
+      // listeners dropped, nothing kept of them).
+      if (removed) ctx.roots.prune((root) => this.stillHeld(root, null));
       ctx.stats.serializeMs += ctx.perfNow() - t0;
     }
+  }
+
+  // Iframes whose document is not the one the replayer has: the old one is
+  // removed, the new one (if readable) added under the iframe. Returns
+  // [iframe, document] pairs to add.
+  frameChanges(removes, inChanged) {
+    const mirror = this.ctx.mirror;
+    const regions = this.ctx.privacy.regions;
+    const adds = [];
+    for (const frame of this.frames) {
+      if (!this.stillHeld(frame, null) || this.removed.has(frame) || this.hasAddedAncestor(frame) || inChanged(frame)) continue;
+      const old = mirror.frameDoc(frame);
+      const now = regions.isBlocked(frame) ? null : frameDocument(frame);
+      if (old === now) continue;
+      if (old !== null) {
+        removes.push(mirror.id(old));
+        mirror.setFrameDoc(frame, null);
+      }
+      if (now !== null) adds.push([frame, now]);
+    }
+    return adds;
   }
 
   write() {
@@ -171,18 +238,22 @@ export class Mutations {
       removes.push(mirror.id(el));
       adds.push(el);
     }
-    if (removes.length === 0 && adds.length === 0 && !this.hasChanges()) return;
+    const frameDocs = this.frameChanges(removes, inChanged);
+    if (removes.length === 0 && adds.length === 0 && frameDocs.length === 0 && !this.hasChanges()) return false;
 
     w.settle();
     const mark = w.mark();
     try {
       w.mutBegin(ctx.now());
       for (const id of removes) w.remove(id);
-      adds.sort((a, b) => (a.compareDocumentPosition(b) & FOLLOWING ? -1 : 1));
       const fresh = new Set();
-      for (const node of adds) {
-        const parent = mirror.id(node.parentNode);
-        new TreeWalk(ctx.serializer, node, parent, prevId(mirror, node), fresh).step();
+      for (const node of inTreeOrder(adds)) {
+        const up = mirror.parentOf(node);
+        const host = node.nodeType === 11 ? up : null;
+        new TreeWalk(ctx.serializer, node, mirror.id(up), host === null ? prevId(mirror, node) : 0, fresh, host).step();
+      }
+      for (const [frame, doc] of frameDocs) {
+        new TreeWalk(ctx.serializer, doc, mirror.id(frame), 0, fresh, frame).step();
       }
       for (const [el, names] of this.attrs) {
         if (!this.stillHeld(el, fresh)) continue;
@@ -197,6 +268,7 @@ export class Mutations {
       w.rollback(mark);
       throw e;
     }
+    return removes.length > 0;
   }
 
   // Elements whose privacy rule changed (a marker, or an attribute a
@@ -211,12 +283,16 @@ export class Mutations {
       let relevant = false;
       for (const local of names.keys()) relevant = relevant || regions.mayChangeRule(local);
       if (!relevant || !this.stillHeld(el, null) || this.removed.has(el) || this.hasAddedAncestor(el)) continue;
-      const up = el.parentNode;
-      this.findChanged(el, up.nodeType === 1 ? regions.of(up) : regions.root, roots);
+      this.findChanged(el, regions.parentRule(el), roots);
     }
-    // Document order, and none inside another (its walk covers it).
-    roots.sort((a, b) => (a.compareDocumentPosition(b) & FOLLOWING ? -1 : 1));
-    return roots.filter((el, k) => !roots.slice(0, k).some((r) => r !== el && r.contains(el)));
+    // None inside another (its walk covers it), across inner trees too.
+    return roots.filter((el) => !roots.some((r) => r !== el && this.within(el, r)));
+  }
+
+  // Whether `node` is `anc` or inside it, across shadow and frame boundaries.
+  within(node, anc) {
+    for (let n = node; n !== null; n = this.ctx.mirror.parentOf(n)) if (n === anc) return true;
+    return false;
   }
 
   findChanged(el, parentRule, out) {
@@ -231,6 +307,12 @@ export class Mutations {
     }
     if (now === Rule.BLOCK || !this.ctx.serializer.hasChildren(el)) return;
     for (let c = el.firstElementChild; c !== null; c = c.nextElementSibling) this.findChanged(c, now, out);
+    // The inner tree the replayer has under it inherits the same rule.
+    const mirror = this.ctx.mirror;
+    const inner = isFrame(el) ? mirror.frameDoc(el) : el.shadowRoot;
+    if (inner && mirror.has(inner)) {
+      for (let c = inner.firstElementChild; c !== null; c = c.nextElementSibling) this.findChanged(c, now, out);
+    }
   }
 
   // Walks the replayer-side ancestry: the first parent a node was removed
@@ -243,7 +325,7 @@ export class Mutations {
     while (p) {
       if (p === this.ctx.doc) return true;
       if (!mirror.has(p) || this.removed.has(p) || !this.ctx.serializer.hasChildren(p)) return false;
-      p = p.parentNode;
+      p = mirror.parentOf(p);
     }
     return false;
   }
@@ -254,14 +336,14 @@ export class Mutations {
   // ancestor is serialized in this flush anyway.
   isAddRoot(node) {
     if (!node.isConnected) return false;
-    const parent = node.parentNode;
-    if (this.hasAddedAncestor(parent)) return false;
+    const parent = this.ctx.mirror.parentOf(node);
+    if (parent === null || this.hasAddedAncestor(parent)) return false;
     if (parent !== this.ctx.doc && !this.stillHeld(parent, null)) return false;
     return this.ctx.mirror.has(parent) && this.ctx.serializer.hasChildren(parent);
   }
 
   hasAddedAncestor(node) {
-    for (let a = node; a; a = a.parentNode) {
+    for (let a = node; a; a = this.ctx.mirror.parentOf(a)) {
       if (this.added.has(a)) return true;
     }
     return false;
@@ -279,7 +361,8 @@ export class Mutations {
   stillHeld(node, fresh) {
     const mirror = this.ctx.mirror;
     if ((fresh !== null && fresh.has(node)) || !mirror.has(node)) return false;
-    for (let p = node.parentNode; p !== this.ctx.doc; p = p.parentNode) {
+    if (node === this.ctx.doc) return true;
+    for (let p = mirror.parentOf(node); p !== this.ctx.doc; p = mirror.parentOf(p)) {
       if (p === null || !mirror.has(p) || !this.ctx.serializer.hasChildren(p)) return false;
     }
     return true;
@@ -301,6 +384,7 @@ export class Mutations {
   stop() {
     this.cancelWindow();
     this.ctx.mutations = null;
+    this.on.off();
     this.observer.disconnect();
     this.types.disconnect();
     this.clear();
@@ -312,4 +396,24 @@ export class Mutations {
     this.types.takeRecords();
     this.clear();
   }
+}
+
+// Adds in document order within each tree (a node's prev sibling is then
+// written first); trees (the document, each shadow root and iframe document)
+// do not depend on one another's adds, whatever order compareDocumentPosition
+// gives across them.
+function inTreeOrder(nodes) {
+  const trees = new Map();
+  for (const node of nodes) {
+    const root = node.getRootNode();
+    let list = trees.get(root);
+    if (list === undefined) trees.set(root, (list = []));
+    list.push(node);
+  }
+  const out = [];
+  for (const list of trees.values()) {
+    list.sort((a, b) => (a.compareDocumentPosition(b) & FOLLOWING ? -1 : 1));
+    out.push(...list);
+  }
+  return out;
 }

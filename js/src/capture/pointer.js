@@ -3,8 +3,14 @@
 // pointer ends where the real one rested. Samples are written as one MOVE of
 // a few points, and always before any other timed record so the buffer's
 // clock never runs backwards.
+//
+// Clicks inside open shadow roots are seen on the document, retargeted to
+// the host: the real target is composedPath()[0]. An iframe document's
+// pointer events stay in it, so each recorded iframe is listened to as well,
+// its coordinates moved onto the page's.
 
 import { Listeners } from './listen.js';
+import { RootKind, eventTarget } from './roots.js';
 
 const SAMPLE_MS = 50;
 const POINTS_PER_MOVE = 10;
@@ -18,19 +24,32 @@ export class Pointer {
     this.lastSample = -Infinity;
     this.tail = null;
     ctx.writer.beforeTimed = () => this.writeMoves();
-    this.on.on(ctx.doc, 'pointermove', (e) => this.move(e));
-    this.on.on(ctx.doc, 'click', (e) => this.click(e));
+    this.on.on(ctx.doc, 'pointermove', (e) => this.move(e, null));
+    this.on.on(ctx.doc, 'click', (e) => this.click(e, null));
+    ctx.roots.on([RootKind.FRAME], 'pointermove', (e, entry) => this.move(e, entry));
+    ctx.roots.on([RootKind.FRAME], 'click', (e, entry) => this.click(e, entry));
   }
 
-  move(e) {
+  // The event's position on the page: an iframe's viewport is offset by the
+  // iframe's place on the page's viewport.
+  pagePoint(e, entry) {
+    if (entry === null) return [e.pageX, e.pageY];
+    const off = this.ctx.roots.offsetOf(entry);
+    const win = this.ctx.win;
+    return [Math.round(off.x + e.clientX + win.scrollX), Math.round(off.y + e.clientY + win.scrollY)];
+  }
+
+  move(e, entry) {
     const t = this.ctx.now();
     if (t - this.lastSample < SAMPLE_MS) {
-      this.tail = [t, e.pageX, e.pageY];
+      // Only the burst's last position is kept; read when it is written.
+      this.tail = [t, e, entry];
       return;
     }
     this.lastSample = t;
     this.tail = null;
-    this.push(t, e.pageX, e.pageY);
+    const [x, y] = this.pagePoint(e, entry);
+    this.push(t, x, y);
     if (this.len >= POINTS_PER_MOVE * 3) this.writeMoves();
   }
 
@@ -43,8 +62,10 @@ export class Pointer {
 
   writeMoves() {
     if (this.tail !== null) {
-      this.push(this.tail[0], this.tail[1], this.tail[2]);
+      const [t, e, entry] = this.tail;
       this.tail = null;
+      const [x, y] = this.pagePoint(e, entry);
+      this.push(t, x, y);
     }
     if (this.len === 0) return;
     // Cleared before writing: writer.move runs the beforeTimed hook, which
@@ -54,9 +75,9 @@ export class Pointer {
     this.ctx.writer.move(this.points, len);
   }
 
-  click(e) {
+  click(e, entry) {
     const ctx = this.ctx;
-    const el = ctx.target(e.target);
+    const el = ctx.target(eventTarget(e));
     if (el === null) return;
     let ex = 0;
     let ey = 0;
@@ -65,7 +86,8 @@ export class Pointer {
       ex = e.clientX - r.left;
       ey = e.clientY - r.top;
     }
-    ctx.writer.click(ctx.now(), ctx.mirror.id(el), e.pageX, e.pageY, ex, ey, e.button);
+    const [x, y] = this.pagePoint(e, entry);
+    ctx.writer.click(ctx.now(), ctx.mirror.id(el), x, y, ex, ey, e.button);
   }
 
   drain() {

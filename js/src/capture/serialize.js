@@ -1,5 +1,12 @@
 // NODE records for a subtree, shared by the full snapshot and by mutation
 // adds so both follow exactly the same privacy and shape rules.
+//
+// Besides its children, an element may hold an inner tree the replayer
+// rebuilds under it: an open shadow root (a Fragment NODE, parent = the
+// host) or a same-origin iframe's document (a Document NODE, parent = the
+// iframe). It is written right after the element and before the element's
+// own children, with prev 0. Closed shadow roots are not readable (a known
+// limit); cross-origin and opaque sandboxed iframes have no document.
 
 import { Rule, placeholderAttrs } from '../regions.js';
 
@@ -14,15 +21,31 @@ const CDATA = 4;
 const COMMENT = 8;
 const DOCUMENT = 9;
 const DOCTYPE = 10;
+const FRAGMENT = 11;
 
 // Whether the replayer gets this node's children. A <script>'s text is code,
 // never content worth reading; <template> children are inert and live in
 // .content anyway.
 export function serializesChildren(node) {
-  if (node.nodeType === DOCUMENT) return true;
+  if (node.nodeType === DOCUMENT || node.nodeType === FRAGMENT) return true;
   if (node.nodeType !== ELEMENT) return false;
   const tag = node.localName;
   return tag !== 'script' && tag !== 'template';
+}
+
+export function isFrame(el) {
+  return el.localName === 'iframe' || el.localName === 'frame';
+}
+
+// An iframe's document when this realm may read it, else null (cross-origin
+// and opaque sandboxed frames give null, never an error).
+export function frameDocument(el) {
+  try {
+    const doc = el.contentDocument;
+    return doc !== null && doc !== undefined && doc.nodeType === DOCUMENT ? doc : null;
+  } catch (e) {
+    return null;
+  }
 }
 
 // The id of the nearest previous sibling the replayer has, 0 if none.
@@ -40,6 +63,9 @@ export class Serializer {
     this.mirror = mirror;
     this.privacy = privacy;
     this.attrs = [];
+    // Called with each shadow root and iframe document written (and its
+    // host element), so its changes and events are observed from then on.
+    this.onRoot = null;
   }
 
   // Whether the replayer gets this node's children: not a blocked region's.
@@ -48,15 +74,16 @@ export class Serializer {
   }
 
   // One NODE record. Returns its id, or 0 when the node is not serialized.
-  emit(node, parent, prev) {
+  // host: for a shadow root or an iframe's document, the element it is
+  // written under.
+  emit(node, parent, prev, host = null) {
     const w = this.writer;
     const type = node.nodeType;
     switch (type) {
       case ELEMENT: {
         const id = this.mirror.assign(node);
         const regions = this.privacy.regions;
-        const up = node.parentNode;
-        const rule = regions.enter(node, up !== null && up.nodeType === ELEMENT ? regions.of(up) : regions.root);
+        const rule = regions.enter(node, regions.parentRule(node));
         if (rule === Rule.BLOCK) {
           // Nothing of a blocked region is read: no attributes, no children.
           const a = placeholderAttrs(node);
@@ -79,6 +106,18 @@ export class Serializer {
       case DOCUMENT: {
         const id = this.mirror.assign(node);
         w.node(id, parent, prev, DOCUMENT, 0, 0, '', '', this.attrs, 0);
+        if (host !== null) {
+          this.mirror.setFrameDoc(host, node);
+          if (this.onRoot !== null) this.onRoot(node, host);
+        }
+        return id;
+      }
+      case FRAGMENT: {
+        // Only ever a shadow root (inner() hands it over with its host).
+        if (host === null) return 0;
+        const id = this.mirror.assign(node);
+        w.node(id, parent, 0, FRAGMENT, 0, 0, '', '', this.attrs, 0);
+        if (this.onRoot !== null) this.onRoot(node, host);
         return id;
       }
       case DOCTYPE: {
@@ -93,6 +132,28 @@ export class Serializer {
       default:
         return 0;
     }
+  }
+
+  // The inner tree of an element just written (id: its id): its open shadow
+  // root or its iframe's readable document, written now. Returns that node
+  // (its children are the caller's to walk) or null. skip(root): the
+  // mutation group adds this shadow root itself (attached since).
+  inner(el, id, skip = null) {
+    if (el.nodeType !== ELEMENT) return null;
+    const blocked = this.privacy.regions.isBlocked(el);
+    if (isFrame(el)) {
+      const doc = blocked ? null : frameDocument(el);
+      if (doc === null) {
+        this.mirror.setFrameDoc(el, null);
+        return null;
+      }
+      this.emit(doc, id, 0, el);
+      return doc;
+    }
+    const root = el.shadowRoot;
+    if (blocked || !root || root.mode !== 'open' || (skip !== null && skip(root))) return null;
+    this.emit(root, id, 0, el);
+    return root;
   }
 
   // Fills this.attrs with [name, value, ...]: the element's attributes as
@@ -113,57 +174,46 @@ export class Serializer {
 }
 
 // A pre-order walk over a subtree that does not change while it runs (a
-// mutation group's adds). step() may stop after `budget` nodes, but resuming
-// trusts the DOM to be as it was: the sliced full snapshot has a walk of its
-// own (snapshot.js) that survives changes between slices.
+// mutation group's adds), inner trees included. The sliced full snapshot
+// has a walk of its own (snapshot.js) that survives changes between slices.
+// host: when the root is a shadow root or an iframe document, its element.
 export class TreeWalk {
-  constructor(serializer, root, parentId, prevId, visited) {
+  constructor(serializer, root, parentId, prevId, visited, host = null) {
     this.ser = serializer;
     this.root = root;
-    this.node = root;
     this.parent = parentId;
     this.prev = prevId;
-    this.stack = [];
     this.visited = visited || null;
-    this.done = false;
+    this.host = host;
   }
 
-  step(budget = Infinity) {
+  step() {
     const ser = this.ser;
-    const root = this.root;
-    const stack = this.stack;
-    let node = this.node;
-    let parent = this.parent;
-    let prev = this.prev;
-    let n = 0;
-    while (n++ < budget) {
-      const id = ser.emit(node, parent, prev);
-      if (id !== 0) {
-        if (this.visited !== null) this.visited.add(node);
-        prev = id;
-        const child = ser.hasChildren(node) ? node.firstChild : null;
-        if (child !== null) {
-          stack.push(parent, prev);
-          parent = id;
-          prev = 0;
-          node = child;
-          continue;
-        }
+    const visited = this.visited;
+    // Each frame: the parent id, the last id written under it, the next
+    // node to write there (null: done); the root's frame holds it alone.
+    const frames = [{ parent: this.parent, prev: this.prev, next: this.root, last: this.root }];
+    while (frames.length) {
+      const f = frames[frames.length - 1];
+      const node = f.next;
+      if (node === null) {
+        frames.pop();
+        continue;
       }
-      while (node !== root && node.nextSibling === null) {
-        node = node.parentNode;
-        prev = stack.pop();
-        parent = stack.pop();
+      f.next = node === f.last ? null : node.nextSibling;
+      const id = ser.emit(node, f.parent, f.prev, node === this.root ? this.host : null);
+      if (id === 0) continue;
+      if (visited !== null) visited.add(node);
+      f.prev = id;
+      if (ser.hasChildren(node) && node.firstChild !== null) {
+        frames.push({ parent: id, prev: 0, next: node.firstChild, last: null });
       }
-      if (node === root) {
-        this.done = true;
-        break;
+      // Pushed last, so walked first: the inner tree precedes the children.
+      const inner = ser.inner(node, id);
+      if (inner !== null && inner.firstChild !== null) {
+        frames.push({ parent: ser.mirror.id(inner), prev: 0, next: inner.firstChild, last: null });
       }
-      node = node.nextSibling;
     }
-    this.node = node;
-    this.parent = parent;
-    this.prev = prev;
-    return this.done;
+    return true;
   }
 }

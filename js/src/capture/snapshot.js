@@ -149,7 +149,11 @@ export class Snapshot {
   fieldStates(ctx) {
     const { mirror, privacy, writer } = ctx;
     const relaxed = privacy.mode === PrivacyMode.relaxed;
-    for (const el of ctx.doc.querySelectorAll('input, textarea, select')) {
+    // The document's fields, then those of each shadow root and iframe
+    // document the walk entered (querySelectorAll stops at their edges).
+    const lists = [ctx.doc.querySelectorAll('input, textarea, select')];
+    if (ctx.roots) ctx.roots.each((entry) => lists.push(entry.root.querySelectorAll('input, textarea, select')));
+    for (const el of lists.flatMap((l) => [...l])) {
       const id = mirror.id(el);
       if (id === 0 || privacy.regions.isBlocked(el) || privacy.isSecret(el)) continue;
       if (el.type === 'checkbox' || el.type === 'radio') {
@@ -157,6 +161,16 @@ export class Snapshot {
       } else if (relaxed && privacy.valueReadable(el) && isDirty(el)) {
         writer.input(ctx.now(), id, el.value, false);
       }
+    }
+    // An iframe's own scroll position, as SNAP_BEGIN gives the page's.
+    if (ctx.roots) {
+      ctx.roots.each((entry) => {
+        const win = entry.kind === 'frame' ? entry.root.defaultView : null;
+        const id = mirror.id(entry.root);
+        if (win && id !== 0 && (win.scrollX !== 0 || win.scrollY !== 0)) {
+          writer.scroll(ctx.now(), id, win.scrollX, win.scrollY);
+        }
+      });
     }
   }
 
@@ -208,10 +222,13 @@ class LiveWalk {
       if (id === 0) continue;
       f.prev = id;
       f.last = node;
-      if (ser.hasChildren(node) && node.firstChild !== null) {
-        frames.push({ node, id, prev: 0, last: null });
-        next = node.firstChild;
-      }
+      const opens = ser.hasChildren(node) && node.firstChild !== null;
+      if (opens) frames.push({ node, id, prev: 0, last: null });
+      // An open shadow root or an iframe's document comes right after its
+      // element, before the element's own children: its frame goes on top.
+      const inner = ser.inner(node, id, mutations === null ? null : (r) => mutations.pending(r));
+      if (inner !== null) frames.push({ node: inner, id: this.mirror.id(inner), prev: 0, last: null });
+      if (opens || inner !== null) next = this.resume(frames[frames.length - 1], mutations);
       if (++n % CHECK_EVERY === 0 && perfNow() >= deadline) return false;
     }
     return true;
