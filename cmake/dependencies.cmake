@@ -14,15 +14,16 @@ if(EMSCRIPTEN)
     message(FATAL_ERROR "zstd sources missing at ${RECORDER_ZSTD_SRC}; run scripts/setup")
   endif()
   # The recorder only compresses: common/ and compress/ are all it needs, and
-  # at levels 1..3 not the lazy/optimal match finders, which are a third of
-  # the compressor (wasm/zstd_fast_only.c stands in for their entry points).
+  # at levels 1..3, single-threaded, without a dictionary, not the lazy/optimal
+  # or long-distance finders nor the multithreading code. wasm/zstd_fast_only.c
+  # compiles the fast finders itself and stands in for the rest.
   file(GLOB ZSTD_WASM_SOURCES "${RECORDER_ZSTD_SRC}/common/*.c" "${RECORDER_ZSTD_SRC}/compress/*.c")
-  list(FILTER ZSTD_WASM_SOURCES EXCLUDE REGEX "/zstd_(lazy|opt)\\.c$")
+  list(FILTER ZSTD_WASM_SOURCES EXCLUDE REGEX "/(zstd_(lazy|opt|ldm|fast|double_fast)|zstdmt_compress|pool|threading)\\.c$")
   add_library(zstd_wasm STATIC ${ZSTD_WASM_SOURCES} "${CMAKE_SOURCE_DIR}/wasm/zstd_fast_only.c")
   target_compile_definitions(zstd_wasm INTERFACE RECORDER_ZSTD_FAST_ONLY)
   target_include_directories(zstd_wasm SYSTEM PUBLIC "${RECORDER_ZSTD_SRC}")
   target_compile_definitions(zstd_wasm PRIVATE
-    ZSTD_MULTITHREAD=0 ZSTD_LEGACY_SUPPORT=0 ZSTD_STRIP_ERROR_STRINGS DEBUGLEVEL=0)
+    ZSTD_LEGACY_SUPPORT=0 ZSTD_STRIP_ERROR_STRINGS DEBUGLEVEL=0)   # no ZSTD_MULTITHREAD: zstd tests #ifdef
   # zstd's speed lives in its match finders: keep them fast unless asked.
   set(RECORDER_ZSTD_OPT "-O3" CACHE STRING "Optimisation flag for zstd in the Wasm build")
   target_compile_options(zstd_wasm PRIVATE ${RECORDER_ZSTD_OPT})

@@ -3,9 +3,21 @@
 #    node's ESM loader; tests pass the .wasm bytes themselves).
 #  - DYNAMIC_EXECUTION=0: Embind must not use new Function, so pages can keep
 #    a CSP of script-src 'self' 'wasm-unsafe-eval'.
-#  - No filesystem; memory starts small and grows with the batch.
+#  - No filesystem; memory starts small and grows with the batch; emmalloc
+#    (a few KB smaller than dlmalloc; the core allocates per flush, not per
+#    event, so its speed does not show).
+#  - The loader is minified by Closure when npm's google-closure-compiler is
+#    installed (package.json pins the one version that works with this
+#    Emscripten; Debian's is too old). Only the module options core.js and
+#    the tests pass are accepted (INCOMING_MODULE_JS_API).
 set(RECORDER_DIST_DIR "${CMAKE_SOURCE_DIR}/dist" CACHE PATH "Where the site-servable files go")
 set(RECORDER_WASM_OPT "-O3" CACHE STRING "Optimisation flag for the Wasm link (binaryen passes)")
+# The recorder core and the bindings (parser, gate, PII detector, FlatBuffers
+# builder) at -Oz: they are small next to zstd's match finders, which keep
+# their own flag (RECORDER_ZSTD_OPT, cmake/dependencies.cmake).
+set(RECORDER_CORE_OPT "-Oz" CACHE STRING "Optimisation flag for the recorder core in the Wasm build")
+set(RECORDER_CLOSURE_COMPILER "${CMAKE_SOURCE_DIR}/node_modules/google-closure-compiler-linux/compiler"
+    CACHE FILEPATH "Closure Compiler for the loader (empty or missing: the loader is not minified by Closure)")
 
 set(RECORDER_WASM_LINK_OPTIONS
   -lembind
@@ -17,8 +29,25 @@ set(RECORDER_WASM_LINK_OPTIONS
   -sINITIAL_MEMORY=2MB
   -sTOTAL_STACK=128KB
   -sFILESYSTEM=0
+  -sMALLOC=emmalloc
   -sDYNAMIC_EXECUTION=0
   -sEXPORTED_RUNTIME_METHODS=['HEAPU8']
-  -sINCOMING_MODULE_JS_API=['locateFile','instantiateWasm','wasmBinary','print','printErr','onAbort']
+  -sINCOMING_MODULE_JS_API=['instantiateWasm','wasmBinary']
   ${RECORDER_WASM_OPT}
 )
+
+# recorder_wasm_link(target): the link options above, plus Closure when found.
+# Emscripten finds Closure through the environment, so the link runs under
+# `cmake -E env EM_CLOSURE_COMPILER=...`.
+function(recorder_wasm_link target)
+  target_link_options(${target} PRIVATE ${RECORDER_WASM_LINK_OPTIONS})
+  target_compile_options(${target} PRIVATE ${RECORDER_CORE_OPT})
+  if(RECORDER_CLOSURE_COMPILER AND EXISTS "${RECORDER_CLOSURE_COMPILER}")
+    target_link_options(${target} PRIVATE --closure 1)
+    set_target_properties(${target} PROPERTIES CXX_LINKER_LAUNCHER
+      "${CMAKE_COMMAND};-E;env;EM_CLOSURE_COMPILER=${RECORDER_CLOSURE_COMPILER}")
+  else()
+    message(WARNING "Closure Compiler not found at '${RECORDER_CLOSURE_COMPILER}' (npm ci installs it): "
+                    "the Wasm loader is built unminified by Closure, about 4 KB gzip larger")
+  endif()
+endfunction()

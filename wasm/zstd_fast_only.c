@@ -1,12 +1,28 @@
-/* zstd_fast_only.c: the browser build compresses only at levels 1..3, which
- * use zstd's "fast" and "double fast" match finders for every input size
- * (lib/compress/clevels.h). The lazy and optimal finders (zstd_lazy.c,
- * zstd_opt.c) are a third of the compressor's code, so the Wasm build leaves
- * them out and defines their entry points here as traps: reaching one means
- * a level above 3 slipped through, which recorder.cc refuses at Create. */
-#include "compress/zstd_compress_internal.h"
+/* zstd_fast_only.c: the browser build compresses only at levels 1..3, with no
+ * dictionary and no long-distance matching, so the Wasm build carries only
+ * the match finders those need and traps the rest (cmake/dependencies.cmake
+ * leaves the replaced sources out). Reaching a trap means a level above 3 or
+ * a dictionary slipped through, which recorder.cc refuses at Create.
+ *  - zstd_lazy.c, zstd_opt.c: the lazy and optimal finders (levels >= 4),
+ *    a third of the compressor.
+ *  - zstd_ldm.c: long-distance matching, only on at levels >= 16 with huge
+ *    windows. The two size queries and the "skip" helper are reached with it
+ *    off and must answer "nothing" there, as the originals do.
+ *  - the dictMatchState variants of the fast and double-fast finders, only
+ *    used with an attached CDict (a dictionary). They are a third of the
+ *    remaining finder code; the files are compiled here with those entry
+ *    points renamed away, so the linker drops them. The extDict variants
+ *    stay: a streaming context whose window wraps uses them. */
+#define ZSTD_compressBlock_fast_dictMatchState recorder_unused_fast_dictMatchState
+#define ZSTD_compressBlock_doubleFast_dictMatchState recorder_unused_doubleFast_dictMatchState
+#include "compress/zstd_fast.c"
+#include "compress/zstd_double_fast.c"
+#undef ZSTD_compressBlock_fast_dictMatchState
+#undef ZSTD_compressBlock_doubleFast_dictMatchState
+
 #include "compress/zstd_lazy.h"
 #include "compress/zstd_opt.h"
+#include "compress/zstd_ldm.h"
 
 #define RECORDER_UNUSED_BLOCK_COMPRESSOR(name)                                        \
   size_t name(ZSTD_matchState_t* ms, seqStore_t* seqStore, U32 rep[ZSTD_REP_NUM],   \
@@ -35,6 +51,8 @@ RECORDER_FAMILY(ZSTD_compressBlock_btlazy2)
 RECORDER_FAMILY(ZSTD_compressBlock_btopt)
 RECORDER_FAMILY(ZSTD_compressBlock_btultra)
 RECORDER_UNUSED_BLOCK_COMPRESSOR(ZSTD_compressBlock_btultra2)
+RECORDER_UNUSED_BLOCK_COMPRESSOR(ZSTD_compressBlock_fast_dictMatchState)
+RECORDER_UNUSED_BLOCK_COMPRESSOR(ZSTD_compressBlock_doubleFast_dictMatchState)
 
 void ZSTD_dedicatedDictSearch_lazy_loadDictionary(ZSTD_matchState_t* ms, const BYTE* const ip) {
   (void)ms; (void)ip;
@@ -50,5 +68,43 @@ void ZSTD_row_update(ZSTD_matchState_t* const ms, const BYTE* ip) {
 }
 void ZSTD_updateTree(ZSTD_matchState_t* ms, const BYTE* ip, const BYTE* iend) {
   (void)ms; (void)ip; (void)iend;
+  __builtin_trap();
+}
+
+/* Long-distance matching: off means no table, no sequences, nothing to skip. */
+size_t ZSTD_ldm_getTableSize(ldmParams_t params) {
+  if (params.enableLdm == ZSTD_ps_enable) __builtin_trap();
+  return 0;
+}
+size_t ZSTD_ldm_getMaxNbSeq(ldmParams_t params, size_t maxChunkSize) {
+  (void)maxChunkSize;
+  if (params.enableLdm == ZSTD_ps_enable) __builtin_trap();
+  return 0;
+}
+void ZSTD_ldm_skipSequences(rawSeqStore_t* rawSeqStore, size_t srcSize, U32 const minMatch) {
+  (void)minMatch;
+  if (srcSize > 0 && rawSeqStore->pos < rawSeqStore->size) __builtin_trap();
+}
+void ZSTD_ldm_skipRawSeqStoreBytes(rawSeqStore_t* rawSeqStore, size_t nbBytes) {
+  (void)nbBytes;
+  if (rawSeqStore->pos < rawSeqStore->size) __builtin_trap();
+}
+void ZSTD_ldm_adjustParameters(ldmParams_t* params, ZSTD_compressionParameters const* cParams) {
+  (void)params; (void)cParams;
+  __builtin_trap();
+}
+void ZSTD_ldm_fillHashTable(ldmState_t* state, const BYTE* ip, const BYTE* iend, ldmParams_t const* params) {
+  (void)state; (void)ip; (void)iend; (void)params;
+  __builtin_trap();
+}
+size_t ZSTD_ldm_generateSequences(ldmState_t* ldms, rawSeqStore_t* sequences, ldmParams_t const* params,
+                                  void const* src, size_t srcSize) {
+  (void)ldms; (void)sequences; (void)params; (void)src; (void)srcSize;
+  __builtin_trap();
+}
+size_t ZSTD_ldm_blockCompress(rawSeqStore_t* rawSeqStore, ZSTD_matchState_t* ms, seqStore_t* seqStore,
+                              U32 rep[ZSTD_REP_NUM], ZSTD_paramSwitch_e useRowMatchFinder,
+                              void const* src, size_t srcSize) {
+  (void)rawSeqStore; (void)ms; (void)seqStore; (void)rep; (void)useRowMatchFinder; (void)src; (void)srcSize;
   __builtin_trap();
 }
