@@ -85,7 +85,9 @@ export function replayHooks(replayer) {
   return {
     attrs: (el) => replayer.attributesOf(el),
     frameRecorded: (doc) => replayer.nodeId(doc) !== 0,
-    imageSource: (el) => replayer.imageSource(el),
+    // Without a recorded source the replay shows what the attributes say;
+    // currentSrc may still be empty while the frame's load is pending.
+    imageSource: (el) => replayer.imageSource(el) || el.currentSrc || el.src,
     media: (el) => replayer.mediaState(el),
   };
 }
@@ -96,6 +98,7 @@ export async function installOracle(page) {
   await page.evaluate(`window.__oracle = { canonical: ${canonicalTree}, hooksFor: ${replayHooks} }`);
 }
 
+const SANITISED = new Set(['date', 'time', 'datetime-local', 'month', 'week', 'number', 'range', 'color']);
 const MASK = /^(\*{8}|\*{32}|\*{128}|\*{256})$/;
 const PII = /\[(email|card|phone|iban|ssn|ip)\]/g;
 
@@ -143,10 +146,12 @@ export function compare(live, replay, { mode = 'relaxed', secret = () => false }
     const want = expectedAttr(name, l, mode, { neverRead: secret(el, name, l) });
     return r === want || piiMatch(r, want);
   };
-  // A <select> cannot hold a mask: its replayed value is then ''.
-  const formValue = (tag, r, l) => {
+  // Masked, a <select>'s options all carry the mask as their value, and
+  // typed inputs (date, number...) sanitise a mask away to ''.
+  const formValue = (node, r, l) => {
     if (!strict) return tokenMatch(r, l);
-    if (tag === 'select') return r === l || r === '';
+    if (node.n === 'select') return r === l || r === '' || MASK.test(r);
+    if (node.n === 'input' && SANITISED.has(node.a.type)) return r === '' || MASK.test(r);
     return l === '' ? r === '' : MASK.test(r);
   };
 
@@ -168,11 +173,12 @@ export function compare(live, replay, { mode = 'relaxed', secret = () => false }
         else if (!attr(l.n, k, ra[k], la[k])) diffs.push(`${path}[@${k}]: ${show(ra[k])} in the replay, ${show(la[k])} live`);
       }
     }
-    if ('value' in l && l.n !== undefined && !formValue(l.n, r.value ?? '', l.value)) {
+    if ('value' in l && l.n !== undefined && !formValue(l, r.value ?? '', l.value)) {
       diffs.push(`${path}: value ${show(r.value)} in the replay, ${show(l.value)} live`);
     }
     if ('checked' in l && r.checked !== l.checked) diffs.push(`${path}: checked ${r.checked} in the replay, ${l.checked} live`);
-    if ('selected' in l && r.selected !== l.selected && !(strict && r.selected === false)) {
+    // Strict: which masked option shows is not the live choice (it must not be).
+    if ('selected' in l && !strict && r.selected !== l.selected) {
       diffs.push(`${path}: selected ${r.selected} in the replay, ${l.selected} live`);
     }
     const rs = r.scroll || [0, 0];
