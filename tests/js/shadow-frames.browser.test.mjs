@@ -80,6 +80,15 @@ function replayedTree(node) {
   return `${node.name || `#${node.type}`}${attrs ? `[${attrs}]` : ''}${inner}${kids ? `(${kids})` : ''}`;
 }
 
+// Equal trees, or a failure that shows where they first differ.
+function sameTree(replayed, live) {
+  if (replayed === live) return;
+  let k = 0;
+  while (replayed[k] === live[k]) k++;
+  const from = Math.max(0, k - 200);
+  assert.fail(`trees differ at ${k}:\n replayed ...${replayed.slice(from, k + 200)}\n live     ...${live.slice(from, k + 200)}`);
+}
+
 // Opens the test page, runs `setup` (builds the DOM, defines elements, sets
 // traps), waits for iframes to load, starts a recording.
 async function open(setup, { mode = 'relaxed', privacy = {} } = {}) {
@@ -191,12 +200,12 @@ test('later: attachShadow, custom element upgrade, changes inside shadow roots a
   const frag = r.records.find((x) => x.type === 'NODE' && x.nodeType === 11);
   assert.ok(frag, 'the new shadow root is added');
   assert.equal(frag.parent, idOf('id', 'in-shadow'));
-  assert.equal(tree(), r.live);
+  sameTree(tree(), r.live);
   // An element defined later: upgraded, its shadow root arrives.
   r = await step(() => {
     document.getElementById('root').insertAdjacentHTML('beforeend', '<x-late id="xl"><span>light of x-late</span></x-late>');
   });
-  assert.equal(tree(), r.live);
+  sameTree(tree(), r.live);
   r = await step(() => {
     customElements.define('x-late', class extends HTMLElement {
       constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<p id="xl-inner">upgraded</p>'; }
@@ -204,7 +213,7 @@ test('later: attachShadow, custom element upgrade, changes inside shadow roots a
     });
   });
   assert.ok(r.records.some((x) => x.type === 'NODE' && x.nodeType === 11 && x.parent === idOf('id', 'xl')));
-  assert.equal(tree(), r.live);
+  sameTree(tree(), r.live);
   // Text, attribute and child changes inside shadow roots and an iframe.
   r = await step(() => {
     const sr = document.getElementById('host').shadowRoot;
@@ -217,7 +226,7 @@ test('later: attachShadow, custom element upgrade, changes inside shadow roots a
   });
   assert.ok(r.records.some((x) => x.type === 'TEXT' && x.value === 'deep changed'));
   assert.ok(r.records.some((x) => x.type === 'TEXT' && x.value === 'frame text changed'));
-  assert.equal(tree(), r.live);
+  sameTree(tree(), r.live);
   // Moves across boundaries keep ids: shadow -> light, light -> shadow, into an iframe.
   const movedId = idOf('id', 'light');
   r = await step(() => {
@@ -226,13 +235,13 @@ test('later: attachShadow, custom element upgrade, changes inside shadow roots a
     sr.append(light);
     document.getElementById('root').append(sr.getElementById('in-shadow'));
   });
-  assert.equal(tree(), r.live);
+  sameTree(tree(), r.live);
   assert.equal(idOf('id', 'light'), movedId, 'a moved node keeps its id');
   r = await step(() => {
     const fd = document.getElementById('frame').contentDocument;
     fd.body.append(fd.adoptNode(document.getElementById('in-shadow')));
   });
-  assert.equal(tree(), r.live);
+  sameTree(tree(), r.live);
   await page.close();
   assert.deepEqual(errors, []);
 });
@@ -252,7 +261,7 @@ test('iframe (re)loads: the old document removed, the new one added; removed roo
   assert.ok(r.records.some((x) => x.type === 'REMOVE' && x.id === oldDoc), 'the old document is removed');
   const newDoc = r.records.find((x) => x.type === 'NODE' && x.nodeType === 9);
   assert.ok(newDoc && newDoc.parent === frameId && newDoc.id !== oldDoc, 'a new document id under the iframe');
-  assert.equal(tree(), r.live);
+  sameTree(tree(), r.live);
   // A same-origin URL, then an iframe added later with its own document.
   r = await step(async () => {
     const frame = document.getElementById('frame');
@@ -267,14 +276,14 @@ test('iframe (re)loads: the old document removed, the new one added; removed roo
       document.getElementById('root').append(f2);
     });
   });
-  assert.equal(tree(), r.live);
+  sameTree(tree(), r.live);
   assert.ok(idOf('id', 'in-child') > 0 && idOf('id', 'f2p') > 0);
   // Changes inside the new documents are observed.
   r = await step(() => {
     document.getElementById('f2').contentDocument.getElementById('f2p').textContent = 'f2 changed';
     document.getElementById('frame').contentDocument.getElementById('in-child').setAttribute('class', 'c');
   });
-  assert.equal(tree(), r.live);
+  sameTree(tree(), r.live);
   const counts = () => page.evaluate(() => {
     const roots = window.rec.recording.modules.find((m) => m.constructor.name === 'Roots');
     return roots.entries.length;
@@ -286,14 +295,14 @@ test('iframe (re)loads: the old document removed, the new one added; removed roo
     document.getElementById('f2').remove();
     document.getElementById('frame').remove();
   });
-  assert.equal(tree(), r.live);
+  sameTree(tree(), r.live);
   const afterRemoval = await counts();
   assert.ok(afterRemoval <= before - 4, `roots left after removal: ${before} -> ${afterRemoval}`);
   // Changes inside detached roots are not recorded.
   r = await step(() => {
     document.body.append(document.createElement('hr'));
   });
-  assert.equal(tree(), r.live);
+  sameTree(tree(), r.live);
   await page.close();
   assert.deepEqual(errors, []);
 });
@@ -401,6 +410,102 @@ test('privacy across boundaries: masked and blocked hosts, markers and selectors
     assert.deepEqual([...snap.reads, ...later.reads], [], `${mode}: nothing never-read was read`);
     await page.close();
     assert.deepEqual(errors, []);
+  }
+});
+
+for (const seed of [7, 1234, 99991]) test(`a sliced snapshot of many shadow roots and iframes survives changes made between its slices (seed ${seed})`, async () => {
+  const { page, errors, tree, step } = await open(null);
+  const out = await page.evaluate(async (seed) => {
+    const root = document.getElementById('root');
+    const parts = [];
+    for (let k = 0; k < 300; k++) {
+      parts.push(`<section id="s${k}"><div id="h${k}" class="host"></div><ul>${'<li>item <b>b</b></li>'.repeat(8)}</ul></section>`);
+    }
+    root.innerHTML = parts.join('') + '<iframe id="late-frame" srcdoc="<p id=lf>frame</p>"></iframe>';
+    await new Promise((r) => document.getElementById('late-frame').addEventListener('load', r, { once: true }));
+    for (let k = 0; k < 300; k += 2) {
+      document.getElementById(`h${k}`).attachShadow({ mode: 'open' }).innerHTML = `<p id="p${k}">shadow ${k}</p><i>x</i>`;
+    }
+    window.rec = window.h.record('relaxed');
+    let tasks = 0;
+    let s = seed;
+    const rand = (n) => { s = (s * 1103515245 + 12345) % 2147483648; return s % n; };
+    // Between slices: shadow roots attached on walked and unwalked hosts,
+    // changes inside shadow roots, moves across boundaries, iframe edits.
+    const churn = () => {
+      if (!window.rec.recording.snapshot || !window.rec.recording.snapshot.active) return;
+      tasks++;
+      for (let c = 0; c < 5; c++) {
+        const k = rand(300);
+        const host = document.getElementById(`h${k}`);
+        if (!host) continue;
+        const op = rand(5);
+        if (op === 0 && !host.shadowRoot) host.attachShadow({ mode: 'open' }).innerHTML = `<em>late ${k}</em>`;
+        else if (op === 1 && host.shadowRoot) host.shadowRoot.append(`t${tasks}`);
+        else if (op === 2 && host.shadowRoot && host.shadowRoot.firstChild) document.getElementById(`s${rand(300)}`).append(host.shadowRoot.firstChild);
+        else if (op === 3) document.getElementById('late-frame').contentDocument.body.append(`f${tasks}`);
+        else if (op === 4 && host.shadowRoot) host.shadowRoot.append(document.getElementById(`s${rand(300)}`).querySelector('li') || '');
+      }
+      setTimeout(churn, 0);
+    };
+    const started = window.rec.start();
+    setTimeout(churn, 0);
+    await started;
+    return { tasks, slices: window.rec.recording.counters.snapshotSlices };
+  }, seed);
+  assert.ok(out.slices > 1 && out.tasks > 0, `${out.slices} slices, ${out.tasks} churn tasks`);
+  const r = await step();
+  sameTree(tree(), r.live);
+  assert.deepEqual(r.logged, []);
+  await page.close();
+  assert.deepEqual(errors, []);
+});
+
+test('removed shadow roots and iframe documents are garbage: the recorder holds none of them', async () => {
+  const gcBrowser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
+  try {
+    const page = await gcBrowser.newPage();
+    await page.goto(`${server.origin}/page.html`);
+    await page.waitForFunction(() => window.ready === true);
+    const out = await page.evaluate(async () => {
+      const make = () => {
+        const host = document.createElement('div');
+        host.attachShadow({ mode: 'open' }).innerHTML = '<p>shadow</p><input>';
+        const frame = Object.assign(document.createElement('iframe'), { srcdoc: '<p>frame</p>' });
+        document.getElementById('root').append(host, frame);
+        return new Promise((r) => frame.addEventListener('load', () => r({ host, frame }), { once: true }));
+      };
+      let { host, frame } = await make();
+      window.rec = window.h.record('relaxed');
+      await window.rec.start();
+      // A later one too: attached after the snapshot, typed into.
+      let late = await make();
+      await window.rec.flush();
+      late.host.shadowRoot.querySelector('input').dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      await window.rec.flush();
+      const refs = [host, host.shadowRoot, frame, frame.contentDocument, late.host, late.host.shadowRoot,
+        late.frame, late.frame.contentDocument].map((n) => new WeakRef(n));
+      const roots = () => window.rec.recording.modules.find((m) => m.constructor.name === 'Roots').entries.length;
+      const held = roots();
+      host.remove();
+      frame.remove();
+      late.host.remove();
+      late.frame.remove();
+      host = frame = late = null;
+      await window.rec.flush();
+      const left = roots();
+      for (let k = 0; k < 5; k++) {
+        await new Promise((r) => setTimeout(r, 50));
+        window.gc();
+      }
+      return { held, left, alive: refs.map((r) => r.deref() !== undefined) };
+    });
+    assert.equal(out.held, 4, 'two shadow roots and two iframe documents entered');
+    assert.equal(out.left, 0, 'all left once removed');
+    assert.deepEqual(out.alive, [false, false, false, false, false, false, false, false], 'nothing kept alive');
+    await page.close();
+  } finally {
+    await gcBrowser.close();
   }
 });
 

@@ -85,6 +85,12 @@ export class Mutations {
     this.schedule();
   }
 
+  // A node found where no observer saw it arrive (snapshot.js).
+  arrived(node) {
+    this.added.add(node);
+    this.schedule();
+  }
+
   frameLoaded(frame) {
     if (!this.ctx.mirror.has(frame)) return;
     this.frames.add(frame);
@@ -261,7 +267,7 @@ export class Mutations {
         for (const [local, ns] of names) this.writeAttr(id, el, local, ns);
       }
       for (const node of this.texts) {
-        if (this.stillHeld(node, fresh)) w.text(mirror.id(node), ctx.privacy.textValue(node));
+        if (this.stillHeld(node, fresh)) w.text(mirror.id(node), ctx.privacy.textValue(node), ctx.privacy.flags);
       }
       w.mutEnd();
     } catch (e) {

@@ -217,7 +217,14 @@ class LiveWalk {
       }
       const node = next;
       next = node.nextSibling;
-      if (mirror.has(node) || (mutations !== null && mutations.pending(node))) continue;
+      if (mirror.has(node)) {
+        // Written, then taken away, and found again here with no add seen:
+        // it moved into a shadow root or iframe document the walk had not
+        // entered yet, which nothing observed. The group adds it here.
+        if (mutations !== null && mutations.moved(node) && !mutations.pending(node)) mutations.arrived(node);
+        continue;
+      }
+      if (mutations !== null && mutations.pending(node)) continue;
       const id = ser.emit(node, f.id, f.prev);
       if (id === 0) continue;
       f.prev = id;
