@@ -2,16 +2,16 @@
 // CSP loads the recorder with one script tag; headless Chromium clicks,
 // moves, scrolls, types and mutates the DOM; the real collector process
 // receives, validates and stores the batches; the test reads the session
-// back, replays it, and requires the rebuilt DOM to equal the live page's
-// final DOM node for node (modulo masking), and every interaction to point
-// at the node that was really used.
+// back, replays it with the real replayer (dist/replay.mjs, in a sandboxed
+// frame of a viewer page), and requires the replayed page to equal the live
+// page's final state (oracle.mjs: tree, form state, scroll, styles; modulo
+// masking), and every interaction to point at the node that was really used.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startStack } from './lib/stack.mjs';
 import { driveVisit, TYPED } from '../../scripts/lib/visit.mjs';
-import { replay, serializeLiveDom, diffTrees, livePathOf } from './lib/rebuild.mjs';
-import { expectedAttr, expectedText } from './lib/expect-masking.mjs';
+import { installOracle, compare } from './lib/oracle.mjs';
 
 let stack, site, collector, browser;
 
@@ -48,18 +48,20 @@ for (const mode of ['relaxed', 'strict']) {
     // flush() takes the pending records synchronously.
     // Helpers go in through DevTools evaluation, which the page's CSP (no
     // eval) does not govern; they add globals, not DOM nodes.
-    await page.evaluate(`window.__test = { serialize: ${serializeLiveDom}, pathOf: ${livePathOf} }`);
-    const { live, stats, clickPaths, inputPaths, storage } = await page.evaluate(async ({ clicks, inputs }) => {
-      const { serialize, pathOf } = window.__test;
-      const live = serialize();
+    await installOracle(page);
+    await page.evaluate(`window.__pathOf = ${livePathOf}`);
+    const { live, stats, clickPaths, inputPaths, reviewsPath, storage } = await page.evaluate(async ({ clicks, inputs }) => {
+      const live = window.__oracle.canonical(document);
       const flushed = window.SessionRecorder.flush();
+      const pathOf = (sel) => window.__pathOf(document.querySelector(sel));
       const clickPaths = clicks.map(pathOf);
       const inputPaths = Object.fromEntries(inputs.map((s) => [s, pathOf(s)]));
+      const reviewsPath = pathOf('#reviews');
       await flushed;
       const stats = window.SessionRecorder.stats();
       await window.SessionRecorder.stop();
       const storage = { local: localStorage.length, session: sessionStorage.length, cookie: document.cookie };
-      return { live, stats, clickPaths, inputPaths, storage };
+      return { live, stats, clickPaths, inputPaths, reviewsPath, storage };
     }, { clicks, inputs });
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(storage, { local: 0, session: 0, cookie: '' }, 'the recorder stores nothing in the browser');
@@ -69,20 +71,21 @@ for (const mode of ['relaxed', 'strict']) {
     const session = await collector.session(stats.sessionId);
     assert.equal(session.site, 'demo');
     assert.equal(session.pageViews.length, 1);
+    const events = session.events;
 
-    // Replay; note each interaction's target as its final position in the tree.
-    const events = [];
-    const dom = replay(session, (ev) => events.push(ev));
-    assert.deepEqual(dom.errors, [], 'every mutation applies cleanly');
+    // Replay to the end in a viewer page of the same origin; note where each
+    // interaction's target ended up in the replayed tree.
+    const ids = [...new Set(events.filter((e) => 'target' in e).map((e) => e.target))];
+    const productIds = [...new Set(events.find((e) => e.type === 'FullSnapshot').nodes
+      .filter((n) => (n.attrs || []).some(([k, v]) => k === 'class' && v === 'product')).map((n) => n.id))];
+    const replayed = await replayToEnd(session, ids, productIds);
+    assert.deepEqual(replayed.errors, [], 'every event applies cleanly');
+    const pathOf = (id) => replayed.paths[id] ?? null;
 
-    const textMatches = (rec, liveText, node) =>
-      rec === expectedText(liveText, mode, { css: !!node.css, comment: node.type === 8 });
-    const attrMatches = (name, rec, liveValue) => rec === expectedAttr(name, liveValue, mode, {
-      neverRead: name === 'value' && (liveValue === 'csrf-token-abc123'),
-    });
-    const diffs = diffTrees(dom.toTree(), live, { textMatches, attrMatches });
-    assert.deepEqual(diffs, [], 'rebuilt DOM equals the live DOM');
-    assert.ok(dom.count() > 150, `a real page was captured (${dom.count()} nodes)`);
+    const secret = (tag, name, value) => name === 'value' && value === 'csrf-token-abc123';
+    const diffs = compare(live, replayed.tree, { mode, secret });
+    assert.deepEqual(diffs, [], 'the replayed page equals the live page');
+    assert.ok(replayed.count > 150, `a real page was replayed (${replayed.count} nodes)`);
 
     const byType = (t) => events.filter((e) => e.type === t);
     for (const t of ['PageMeta', 'FullSnapshot', 'Mutation', 'MouseMove', 'Click', 'Scroll', 'Input', 'Resize', 'Focus', 'Navigation']) {
@@ -95,14 +98,14 @@ for (const mode of ['relaxed', 'strict']) {
     const clickEvents = byType('Click');
     assert.equal(clickEvents.length, clicks.length);
     clickEvents.forEach((ev, i) => {
-      assert.deepEqual(dom.pathOf(ev.target), clickPaths[i], `click ${i} (${clicks[i]}) hit the right node`);
+      assert.deepEqual(pathOf(ev.target), clickPaths[i], `click ${i} (${clicks[i]}) hit the right node`);
       assert.ok(ev.x > 0 && ev.y > 0 && ev.ex >= 0 && ev.ey >= 0);
     });
 
     // Inputs: right targets; values per mode; secrets never on the wire.
-    const inputTargets = new Set(byType('Input').map((e) => JSON.stringify(dom.pathOf(e.target))));
+    const inputTargets = new Set(byType('Input').map((e) => JSON.stringify(pathOf(e.target))));
     for (const sel of inputs) assert.ok(inputTargets.has(JSON.stringify(inputPaths[sel])), `input on ${sel} recorded`);
-    const valuesOf = (sel) => byType('Input').filter((e) => JSON.stringify(dom.pathOf(e.target)) === JSON.stringify(inputPaths[sel])).map((e) => e.value);
+    const valuesOf = (sel) => byType('Input').filter((e) => JSON.stringify(pathOf(e.target)) === JSON.stringify(inputPaths[sel])).map((e) => e.value);
     assert.ok(byType('Input').some((e) => e.checked), 'the checkbox state arrived');
     if (mode === 'relaxed') {
       assert.ok(valuesOf('#name').includes(TYPED.name));
@@ -124,9 +127,8 @@ for (const mode of ['relaxed', 'strict']) {
     // Scrolls: the window (the document node) and the reviews box.
     const docId = session.events.find((e) => e.type === 'FullSnapshot').nodes[0].id;
     assert.ok(byType('Scroll').some((e) => e.target === docId && e.y > 0), 'window scroll');
-    const reviewsPath = await page.evaluate(livePathOf, '#reviews').catch(() => null);
     assert.ok(byType('Scroll').some((e) => e.target !== docId && e.y === 80 &&
-      (reviewsPath === null || JSON.stringify(dom.pathOf(e.target)) === JSON.stringify(reviewsPath))), 'element scroll');
+      JSON.stringify(pathOf(e.target)) === JSON.stringify(reviewsPath)), 'element scroll');
     assert.ok(byType('Resize').some((e) => e.width === 1100 && e.height === 700));
 
     // The page URL loses its query string (it holds the endpoint here).
@@ -135,14 +137,56 @@ for (const mode of ['relaxed', 'strict']) {
     const adds = byType('Mutation').flatMap((m) => m.adds || []);
     assert.ok(!adds.some((n) => (n.attrs || []).some(([k, v]) => k === 'class' && v === 'toast')), 'toast coalesced away');
     // Sorting moved products without re-creating them: no product node is new.
-    const productIds = new Set(session.events.find((e) => e.type === 'FullSnapshot').nodes
-      .filter((n) => (n.attrs || []).some(([k, v]) => k === 'class' && v === 'product')).map((n) => n.id));
-    assert.equal(productIds.size, 4);
-    for (const id of productIds) assert.ok(dom.nodes.has(id), 'moved products keep their ids');
+    assert.equal(productIds.length, 4);
+    for (const id of productIds) assert.ok(replayed.present[id], 'moved products keep their ids');
 
     // One working JS-Wasm call per flush (plus a few small control calls).
     assert.ok(stats.flushes > 0);
     assert.ok(stats.wasmCalls <= stats.flushes * 4 + 4, `wasm calls ${stats.wasmCalls} for ${stats.flushes} flushes`);
     await page.close();
   });
+}
+
+// The childNodes-index path of a node from its document, or null.
+function livePathOf(node) {
+  if (!node) return null;
+  const path = [];
+  while (node.parentNode) {
+    path.unshift([...node.parentNode.childNodes].indexOf(node));
+    node = node.parentNode;
+  }
+  return node.nodeType === 9 ? path : null;
+}
+
+// Replays the whole session with dist/replay.mjs in a viewer page on the
+// site's origin: the final tree (oracle), errors, node count, and the path
+// of each id in `ids` and whether each of `keep` is still there.
+async function replayToEnd(session, ids, keep) {
+  const host = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  try {
+    // Any same-origin document will do as the viewer; the module comes in by
+    // dynamic import, which the CSP's script-src 'self' allows.
+    await host.goto(`${site.url}/dist/recorder.d.ts`);
+    await installOracle(host);
+    await host.evaluate(`window.__pathOf = ${livePathOf}`);
+    return await host.evaluate(async ({ session, ids, keep }) => {
+      const { Replayer } = await import('/dist/replay.mjs');
+      const r = new Replayer(document.body, session);
+      await r.ready;
+      r.seek(r.endTime);
+      const until = performance.now() + 2000;
+      while (performance.now() < until && [...r.document.querySelectorAll('link[rel=stylesheet]')].some((l) => !l.sheet)) {
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      r.seek(r.endTime);
+      const tree = window.__oracle.canonical(r.document, window.__oracle.hooksFor(r));
+      const paths = Object.fromEntries(ids.map((id) => [id, window.__pathOf(r.node(id))]));
+      const present = Object.fromEntries(keep.map((id) => [id, r.node(id) !== null]));
+      const count = r.document.querySelectorAll('*').length + [...r.document.querySelectorAll('*')]
+        .reduce((n, el) => n + [...el.childNodes].filter((c) => c.nodeType !== 1).length, 0);
+      return { tree, paths, present, count, errors: r.errors.map((e) => e.message) };
+    }, { session, ids, keep });
+  } finally {
+    await host.close();
+  }
 }
