@@ -72,6 +72,22 @@ Status ParsePort(std::string_view v, int* out) {
   return Status::Ok();
 }
 
+// A whole number from lo to hi, for flags that are counts or seconds.
+Status ParseCount(std::string_view flag, std::string_view v, int64_t lo, int64_t hi, int64_t* out) {
+  int64_t n = 0;
+  const bool digits = !v.empty() && v.size() <= 12 &&
+                      std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) {
+    for (char c : v) n = n * 10 + (c - '0');
+  }
+  if (!digits || n < lo || n > hi) {
+    return Status::InvalidArgument(std::string(flag) + " wants a number from " + std::to_string(lo) +
+                                   " to " + std::to_string(hi));
+  }
+  *out = n;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status SitePolicy::AddFromFlag(std::string_view spec) {
@@ -150,7 +166,8 @@ Status ParseCollectorArgs(int argc, const char* const* argv, CollectorConfig* co
       has_value = true;
     }
     static const char* const kKnown[] = {"--db",        "--bind",      "--port",      "--site",
-                                         "--max-body",  "--max-batch", "--read-token"};
+                                         "--max-body",  "--max-batch", "--read-token",
+                                         "--stream-window-log", "--max-streams", "--stream-idle"};
     if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
       return Status::InvalidArgument("unknown flag " + std::string(name) + " (see --help)");
     }
@@ -172,6 +189,18 @@ Status ParseCollectorArgs(int argc, const char* const* argv, CollectorConfig* co
       RECORDER_RETURN_IF_ERROR(ParseSize(name, value, &config->limits.max_body_bytes));
     } else if (name == "--max-batch") {
       RECORDER_RETURN_IF_ERROR(ParseSize(name, value, &config->limits.max_batch_bytes));
+    } else if (name == "--stream-window-log") {
+      int64_t n = 0;
+      RECORDER_RETURN_IF_ERROR(ParseCount(name, value, 10, 23, &n));
+      config->streams.window_log_max = static_cast<int>(n);
+    } else if (name == "--max-streams") {
+      int64_t n = 0;
+      RECORDER_RETURN_IF_ERROR(ParseCount(name, value, 1, 1000000, &n));
+      config->streams.max_streams = static_cast<size_t>(n);
+    } else if (name == "--stream-idle") {
+      int64_t n = 0;
+      RECORDER_RETURN_IF_ERROR(ParseCount(name, value, 1, 86400, &n));
+      config->streams.idle_ms = n * 1000;
     } else if (name == "--read-token") {
       if (value.empty()) return Status::InvalidArgument("--read-token must not be empty");
       config->read_token = std::string(value);
@@ -189,6 +218,11 @@ std::string CollectorUsage() {
                           (repeatable; * allows any origin, for local demos only)
   --max-body SIZE         largest compressed body (default 1M)
   --max-batch SIZE        largest decompressed batch (default 8M)
+  --stream-window-log N   largest zstd window of a page view's stream, 2^N bytes
+                          (default 17; 10..23)
+  --max-streams N         page view streams kept at once, least recently used
+                          dropped first (default 256)
+  --stream-idle SECONDS   drop a stream unused this long (default 600)
   --read-token TOKEN      GET endpoints require "Authorization: Bearer TOKEN"
   -h, --help              this text
 Prints "listening on http://ADDR:PORT" once ready; stops on SIGINT/SIGTERM.

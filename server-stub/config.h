@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ingest.h"
+#include "streams.h"
 #include "recorder/status.h"
 
 namespace collector {
@@ -51,6 +52,7 @@ struct CollectorConfig {
   int port = 8787;                 // 0: any free port
   SitePolicy sites;
   IngestLimits limits;
+  StreamLimits streams;
   std::string read_token;  // non-empty: GET endpoints need "Bearer <token>"
   bool log_requests = true;
   bool show_help = false;

@@ -26,6 +26,8 @@
 #include "recorder/status.h"
 #include "recorder_generated.h"
 
+struct ZSTD_DCtx_s;
+
 namespace collector {
 
 struct IngestLimits {
@@ -64,6 +66,21 @@ struct ValidBatch {
 //   kUnsupported - newer schema version or an unknown event type.
 recorder::Status IngestBatch(const uint8_t* body, size_t n,
                              const IngestLimits& limits, ValidBatch* out);
+
+// Layer 1 for one piece of a page view's zstd stream (streams.h): decodes all
+// of `body` with `dctx`, which holds the frame's earlier pieces (or is fresh,
+// for the piece that starts a frame), under the body and batch caps of
+// `limits`; the caller has set the context's window limit. *frame_ended is
+// set when the piece ends the frame. On failure the context's state is
+// unknown and must not be used again.
+recorder::Status DecompressStreamPiece(ZSTD_DCtx_s* dctx, const uint8_t* body, size_t n,
+                                       const IngestLimits& limits, std::vector<uint8_t>* out,
+                                       bool* frame_ended);
+
+// Layers 2 and 3 on already decompressed bytes, then the header copy: what
+// IngestBatch does after decompressing. `compressed_bytes` is the body size.
+recorder::Status CheckDecompressed(std::vector<uint8_t> bytes, size_t compressed_bytes,
+                                   const IngestLimits& limits, ValidBatch* out);
 
 // Layers 2 and 3 alone, for bytes that are already decompressed (decode.cc
 // re-checks what it reads back from storage with this). On success *batch

@@ -150,7 +150,10 @@ int HttpStatusFor(const Status& status) {
 }
 
 CollectorServer::CollectorServer(CollectorConfig config, Store* store)
-    : config_(std::move(config)), store_(store), http_(std::make_unique<httplib::Server>()) {
+    : config_(std::move(config)),
+      store_(store),
+      streams_(config_.streams),
+      http_(std::make_unique<httplib::Server>()) {
   Routes();
 }
 
@@ -175,12 +178,30 @@ void CollectorServer::Routes() {
     std::string body;
     if (!ReadBody(req, res, read, config_.limits.max_body_bytes, "batch rejected", &body)) return;
 
+    const auto* bytes = reinterpret_cast<const uint8_t*>(body.data());
+    const std::string origin = req.get_header_value("Origin");
     ValidBatch batch;
-    Status s = IngestBatch(reinterpret_cast<const uint8_t*>(body.data()), body.size(),
-                           config_.limits, &batch);
-    if (s.ok()) s = CheckSiteAccess(config_.sites, batch.site_key, req.get_header_value("Origin"));
     bool duplicate = false;
-    if (s.ok()) s = store_->Insert(batch, NowMs(), &duplicate);
+    Status s;
+    if (req.has_param("stream")) {
+      StreamPosition pos;
+      const std::string prev = req.get_param_value("prev");
+      s = ParseStreamPosition(req.get_param_value("stream"), req.get_param_value("seq"),
+                              req.has_param("prev") ? &prev : nullptr, &pos);
+      auto sink = [&](const ValidBatch& b, bool known_duplicate, bool* dup) {
+        RECORDER_RETURN_IF_ERROR(CheckSiteAccess(config_.sites, b.site_key, origin));
+        if (known_duplicate) return Status::Ok();
+        return store_->Insert(b, NowMs(), dup);
+      };
+      if (s.ok()) {
+        s = streams_.Ingest(pos, bytes, body.size(), config_.limits, NowMs(), sink, &batch,
+                            &duplicate);
+      }
+    } else {
+      s = IngestBatch(bytes, body.size(), config_.limits, &batch);
+      if (s.ok()) s = CheckSiteAccess(config_.sites, batch.site_key, origin);
+      if (s.ok()) s = store_->Insert(batch, NowMs(), &duplicate);
+    }
     if (!s.ok()) return Reject(res, s, "batch rejected");
 
     JsonWriter j;

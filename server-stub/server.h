@@ -1,7 +1,9 @@
 // server.h: the collector's HTTP edge on cpp-httplib.
 //
 // Routes (see README.md):
-//   POST    /v1/batch            one zstd frame -> IngestBatch -> site check -> Store
+//   POST    /v1/batch            one zstd frame -> IngestBatch -> site check -> Store;
+//                                with ?stream=&seq=[&prev=] one piece of a page
+//                                view's stream -> StreamTable (streams.h) -> same
 //   OPTIONS /v1/batch            CORS preflight
 //   POST    /v1/forget           {"site","session"} -> site check -> delete the session
 //   OPTIONS /v1/forget           CORS preflight
@@ -24,6 +26,7 @@
 #include "config.h"
 #include "recorder/status.h"
 #include "store.h"
+#include "streams.h"
 
 namespace httplib {
 class Server;
@@ -32,8 +35,9 @@ class Server;
 namespace collector {
 
 // 400 malformed/invalid, 413 too large, 422 unsupported, 403 not allowed
-// (FailedPrecondition: unknown site, origin, session of another site), 500
-// internal.
+// (PermissionDenied: unknown site, origin, session of another site), 409
+// (FailedPrecondition: a stream continuation this collector cannot decode),
+// 500 internal.
 int HttpStatusFor(const recorder::Status& status);
 
 class CollectorServer {
@@ -51,6 +55,9 @@ class CollectorServer {
   // Accepts and serves until Stop(). Blocks.
   recorder::Status Run();
 
+  // The live page view streams (for tests and figures).
+  StreamStats stream_stats() { return streams_.Stats(); }
+
   // Makes Run return. Safe from any thread. A Stop that races the very start
   // of Run can be missed, so callers that cannot order the two (signal
   // handling) repeat it until Run has returned.
@@ -61,6 +68,7 @@ class CollectorServer {
 
   CollectorConfig config_;
   Store* store_;
+  StreamTable streams_;
   std::unique_ptr<httplib::Server> http_;
   std::atomic<bool> stop_requested_{false};
 };

@@ -6,6 +6,7 @@
 #include "compressor.h"
 #include "masking_gate.h"
 #include "record_parser.h"
+#include "recorder/records.h"
 
 namespace recorder {
 namespace {
@@ -40,7 +41,9 @@ Status ValidateQueryParamName(const std::string& name) {
 
 struct Recorder::Impl {
   explicit Impl(const Options& o)
-      : options(o), gate(o.privacy_mode, o.allow_query_params), compressor(o.compression_level) {}
+      : options(o),
+        gate(o.privacy_mode, o.allow_query_params),
+        compressor(o.compression_level, o.window_log) {}
 
   Options options;
   MaskingGate gate;
@@ -50,6 +53,9 @@ struct Recorder::Impl {
   std::vector<uint8_t> batch;
   std::vector<uint8_t> output;
   RecorderStats stats;
+  // A NEW_STREAM request on a flush with nothing to send still applies to
+  // the next batch that is sent.
+  bool new_frame_pending = false;
 };
 
 Status Recorder::Create(const Options& options, std::unique_ptr<Recorder>* out) {
@@ -63,6 +69,10 @@ Status Recorder::Create(const Options& options, std::unique_ptr<Recorder>* out) 
   }
   for (const std::string& name : options.allow_query_params) {
     RECORDER_RETURN_IF_ERROR(ValidateQueryParamName(name));
+  }
+  if (options.window_log < Compressor::kMinWindowLog || options.window_log > Compressor::kMaxWindowLog) {
+    return Status::InvalidArgument("window log must be " + std::to_string(Compressor::kMinWindowLog) +
+                                   " to " + std::to_string(Compressor::kMaxWindowLog));
   }
   if (options.max_records_bytes == 0 || options.max_batch_bytes == 0) {
     return Status::InvalidArgument("size caps must be positive");
@@ -101,6 +111,7 @@ Status Recorder::FlushBytes(const uint8_t* data, size_t size) {
   ParsedHeader header;
   RECORDER_RETURN_IF_ERROR(ParseRecords(data, size, m.gate, m.builder, &header));
   m.stats.records_bytes += size;
+  if ((header.flags & kRecordsFlagNewStream) != 0) m.new_frame_pending = true;
   if (m.builder.event_count() == 0) return Status::Ok();  // nothing to send
 
   RawString site{m.options.site_key, false, 0};
@@ -116,9 +127,12 @@ Status Recorder::FlushBytes(const uint8_t* data, size_t size) {
                             "; flush more often");
   }
   m.batch.assign(span.data(), span.data() + span.size());
-  RECORDER_RETURN_IF_ERROR(m.compressor.Compress(m.batch.data(), m.batch.size(), &m.output));
+  RECORDER_RETURN_IF_ERROR(
+      m.compressor.Compress(m.batch.data(), m.batch.size(), m.new_frame_pending, &m.output));
+  m.new_frame_pending = false;
 
   m.stats.batches += 1;
+  if (m.compressor.began_frame()) m.stats.frames += 1;
   m.stats.events += m.builder.event_count();
   m.stats.batch_bytes += m.batch.size();
   m.stats.compressed_bytes += m.output.size();
@@ -127,6 +141,9 @@ Status Recorder::FlushBytes(const uint8_t* data, size_t size) {
 }
 
 const std::vector<uint8_t>& Recorder::output() const { return impl_->output; }
+bool Recorder::output_began_frame() const {
+  return !impl_->output.empty() && impl_->compressor.began_frame();
+}
 const std::vector<uint8_t>& Recorder::last_batch() const { return impl_->batch; }
 const RecorderStats& Recorder::stats() const { return impl_->stats; }
 const Options& Recorder::options() const { return impl_->options; }

@@ -49,6 +49,11 @@ struct Options {
 
   // zstd level for batches. 1..9; higher is smaller and slower. Default 3.
   int compression_level = 3;
+  // zstd window of the page view's stream, as a power of two: 10..23. Every
+  // batch may refer back this far into earlier batches of the page view, and
+  // the collector keeps this much per live page view (it refuses larger
+  // windows; recorder-collector --stream-window-log). Default 17 (128 KiB).
+  int window_log = 17;
   // Largest records buffer one flush may hand over, in bytes. Default 8 MiB.
   size_t max_records_bytes = size_t{8} << 20;
   // Largest encoded (uncompressed) batch, in bytes; the collector refuses

@@ -3,7 +3,10 @@
 // The glue hands over one buffer of records per flush (format: records.h).
 // Flush parses it, passes every string through the masking gate, encodes one
 // FlatBuffers batch (recorder.fbs) with the sequence number the glue gave in
-// the buffer header, and compresses it into one self-contained zstd frame.
+// the buffer header, and compresses it as the next piece of the page view's
+// zstd stream (compressor.h): a new frame on the first batch and whenever the
+// header has kRecordsFlagNewStream, otherwise a continuation that only a
+// decoder holding the earlier pieces of the frame can read.
 //
 // Threading: a Recorder is used from one thread at a time (the Worker, or the
 // main thread's idle callbacks). Ownership: the Recorder owns its input and
@@ -24,11 +27,12 @@ namespace recorder {
 
 // What a Recorder has done so far (cumulative over its life).
 struct RecorderStats {
-  uint64_t batches = 0;           // frames produced
+  uint64_t batches = 0;           // compressed batches produced
+  uint64_t frames = 0;            // of which began a new zstd frame
   uint64_t events = 0;            // events encoded
   uint64_t records_bytes = 0;     // record bytes received from the glue
   uint64_t batch_bytes = 0;       // encoded FlatBuffers bytes, before zstd
-  uint64_t compressed_bytes = 0;  // bytes of the zstd frames
+  uint64_t compressed_bytes = 0;  // compressed bytes produced
   uint64_t masked_strings = 0;    // strings the gate replaced
 };
 
@@ -46,16 +50,20 @@ class Recorder {
   uint8_t* PrepareInput(size_t size);
 
   // Encodes and compresses the first `size` bytes of the input buffer. On
-  // success output() holds the frame; on failure output() is empty and the
-  // Recorder stays usable for the next flush.
+  // success output() holds the compressed batch; on failure output() is empty
+  // and the Recorder stays usable for the next flush, whose output then
+  // begins a new frame.
   Status Flush(size_t size);
 
   // Same as PrepareInput + Flush for callers that own their bytes (tests).
   Status FlushBytes(const uint8_t* data, size_t size);
 
-  // The last successful Flush's zstd frame. An empty buffer (no events) is
-  // valid output of a flush with no records: nothing to send.
+  // The last successful Flush's compressed batch. An empty buffer (no events)
+  // is valid output of a flush with no records: nothing to send.
   const std::vector<uint8_t>& output() const;
+  // Whether output() begins a new zstd frame (then it starts with the zstd
+  // magic number and decodes without any earlier batch).
+  bool output_began_frame() const;
   // The last successful Flush's encoded batch, before compression.
   const std::vector<uint8_t>& last_batch() const;
 
