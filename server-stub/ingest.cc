@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <utility>
 
 #include "flatbuffers/flatbuffers.h"
 
@@ -311,8 +312,48 @@ Status VerifyBatchBytes(const uint8_t* data, size_t n, const IngestLimits& limit
   return Status::Ok();
 }
 
-Status IngestBatch(const uint8_t* body, size_t n, const IngestLimits& limits, ValidBatch* out) {
-  RECORDER_RETURN_IF_ERROR(Decompress(body, n, limits, &out->bytes));
+Status DecompressStreamPiece(ZSTD_DCtx* dctx, const uint8_t* body, size_t n,
+                             const IngestLimits& limits, std::vector<uint8_t>* out,
+                             bool* frame_ended) {
+  *frame_ended = false;
+  out->clear();
+  if (n == 0) return Status::Malformed("empty body");
+  if (n > limits.max_body_bytes) {
+    return Status::TooLarge("body is " + Num(n) + " bytes, over the " +
+                            Num(limits.max_body_bytes) + " byte limit");
+  }
+  // Same loop as Decompress, except that the end of the input, not the end
+  // of the frame, ends the piece: the recorder flushes after every batch, so
+  // all of it decodes from the piece's bytes plus the context's history.
+  std::vector<uint8_t> chunk(ZSTD_DStreamOutSize());
+  ZSTD_inBuffer in{body, n, 0};
+  for (;;) {
+    ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
+    const size_t in_before = in.pos;
+    const size_t rc = ZSTD_decompressStream(dctx, &o, &in);
+    if (ZSTD_isError(rc)) return ZstdError(rc, ZSTD_CONTENTSIZE_UNKNOWN);
+    if (out->size() + o.pos > limits.max_batch_bytes) {
+      return Status::TooLarge("batch decompresses to more than " +
+                              Num(limits.max_batch_bytes) + " bytes");
+    }
+    out->insert(out->end(), chunk.data(), chunk.data() + o.pos);
+    if (rc == 0) {
+      *frame_ended = true;
+      break;
+    }
+    if (in.pos == in.size && o.pos < o.size) break;  // every byte decoded
+    if (in.pos == in_before && o.pos == 0) return Status::Malformed("zstd stream makes no progress");
+  }
+  if (in.pos != in.size) {
+    return Status::Malformed(Num(in.size - in.pos) + " bytes of trailing data after the zstd frame");
+  }
+  if (out->empty()) return Status::Malformed("body decodes to no batch");
+  return Status::Ok();
+}
+
+Status CheckDecompressed(std::vector<uint8_t> bytes, size_t compressed_bytes,
+                         const IngestLimits& limits, ValidBatch* out) {
+  out->bytes = std::move(bytes);
   const Batch* b = nullptr;
   RECORDER_RETURN_IF_ERROR(VerifyBatchBytes(out->bytes.data(), out->bytes.size(), limits, &b));
 
@@ -333,3 +374,9 @@ Status IngestBatch(const uint8_t* body, size_t n, const IngestLimits& limits, Va
 }
 
 }  // namespace collector
+Status IngestBatch(const uint8_t* body, size_t n, const IngestLimits& limits, ValidBatch* out) {
+  std::vector<uint8_t> bytes;
+  RECORDER_RETURN_IF_ERROR(Decompress(body, n, limits, &bytes));
+  return CheckDecompressed(std::move(bytes), n, limits, out);
+}
+

@@ -165,13 +165,46 @@ test('nothing of the page runs: handlers, script URLs, scripts, refresh, base ta
   assert.equal(out.iframe, '<iframe sandbox="allow-same-origin"></iframe>');
   assert.equal(out.frameUrl, 'about:blank');
   assert.equal(out.meta, '<meta content="0;url=/host.html">');
-  assert.equal(out.base, '<base href="/">');
+  assert.equal(out.base, '<base href="https://site.test/">');
   assert.equal(out.video, '<video src="data:,"></video>');
   assert.equal(out.sandbox, 'allow-same-origin');
   assert.deepEqual(out.recordedImg, { src: 'data:,', onerror: 'parent.pwned = 1', alt: 'a' });
   assert.deepEqual(out.recordedIframe, { src: '/host.html', srcdoc: '<script>parent.parent.pwned=4</script>' });
   assert.ok(out.stillHere);
   assert.deepEqual(out.errors, []);
+});
+
+test('relative URLs load from the recorded page, not the viewer; the recorded values stay readable', async () => {
+  const events = [meta(0), snapshot(1, [
+    el(6, 5, 0, 'img', [['src', 'img/a.png'], ['srcset', '/a.png 1x,  b.png 2x']]),
+    el(7, 5, 6, 'a', [['href', '#top']]),
+    el(8, 5, 7, 'a', [['href', 'mailto:']]),
+  ], { head: [el(13, 4, 0, 'link', [['rel', 'stylesheet'], ['href', '/css/site.css']])] }),
+  ev(5, 'Navigation', { kind: 1, url: 'https://site.test/deep/route' }),
+  mutation(10, { adds: [el(9, 5, 8, 'img', [['src', 'c.png']])] }),
+  mutation(30, { attrs: [{ node: 8, name: 'href', value: 'javascript:parent.pwned=1', removed: false },
+    { node: 8, name: 'onclick', value: 'parent.pwned=2', removed: false }] }),
+  ];
+  const out = await inPage(events, (r, T0) => {
+    r.seek(T0 + 20);
+    const d = r.document;
+    const imgs = d.querySelectorAll('img');
+    return { link: d.querySelector('link').getAttribute('href'), src: imgs[0].getAttribute('src'),
+      srcset: imgs[0].getAttribute('srcset'), later: imgs[1].getAttribute('src'),
+      hrefs: [...d.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+      recorded: Object.fromEntries(r.attributesOf(imgs[0])), errors: r.errors,
+      after: (r.seek(T0 + 40), d.querySelectorAll('a')[1].outerHTML),
+      afterRecorded: Object.fromEntries(r.attributesOf(d.querySelectorAll('a')[1])) };
+  });
+  assert.equal(out.after, '<a></a>', 'a safe URL changed to a script URL leaves the DOM');
+  assert.deepEqual(out.afterRecorded, { href: 'javascript:parent.pwned=1', onclick: 'parent.pwned=2' });
+  assert.deepEqual(out.errors, []);
+  assert.equal(out.link, 'https://site.test/css/site.css');
+  assert.equal(out.src, 'https://site.test/img/a.png');
+  assert.equal(out.srcset, 'https://site.test/a.png 1x, https://site.test/b.png 2x');
+  assert.equal(out.later, 'https://site.test/deep/c.png', 'resolved against the URL of the moment');
+  assert.deepEqual(out.hrefs, ['#top', 'mailto:']);
+  assert.deepEqual(out.recorded, { src: 'img/a.png', srcset: '/a.png 1x,  b.png 2x' });
 });
 
 test('form state is set as properties; window, element and viewport follow Scroll and Resize', async () => {

@@ -1,4 +1,4 @@
-// End-to-end tests of the core: records in, one verified zstd frame out.
+// End-to-end tests of the core: records in, one verified, compressed batch out.
 #include "recorder/recorder.h"
 
 #include <gtest/gtest.h>
@@ -31,7 +31,8 @@ std::unique_ptr<Recorder> Make(const Options& o) {
   return r;
 }
 
-// Decompresses and verifies a frame the way the collector does.
+// Decompresses the first batch of a page view's stream: a new frame, flushed
+// but never ended, so it declares no content size and decodes by streaming.
 std::string Decompress(const std::vector<uint8_t>& frame) {
   unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
   EXPECT_NE(size, ZSTD_CONTENTSIZE_ERROR);

@@ -12,6 +12,7 @@
 #include "decode.h"
 #include "ingest.h"
 #include "json.h"
+#include "streams.h"
 #include "record_writer.h"
 #include "recorder/recorder.h"
 
@@ -69,8 +70,16 @@ TEST(RecorderRoundTrip, CoreOutputIsAcceptedAndDecodedByTheCollector) {
   std::vector<uint8_t> records = VisitRecords();
   ASSERT_TRUE(r->FlushBytes(records.data(), records.size()).ok());
 
+  // The output starts the page view's stream (a new frame, flushed, never
+  // ended), so it goes through the collector's stream path.
   collector::ValidBatch batch;
-  recorder::Status s = collector::IngestBatch(r->output().data(), r->output().size(), {}, &batch);
+  collector::StreamTable streams({});
+  const collector::StreamPosition pos{"golden", 2, false, 0};
+  bool duplicate = false;
+  recorder::Status s = streams.Ingest(
+      pos, r->output().data(), r->output().size(), {}, /*now_ms=*/0,
+      [](const collector::ValidBatch&, bool, bool*) { return recorder::Status::Ok(); }, &batch,
+      &duplicate);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(batch.session_id, "sessGolden");
   EXPECT_EQ(batch.seq, 2u);

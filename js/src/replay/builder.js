@@ -14,6 +14,11 @@ const NS_URI = ['http://www.w3.org/1999/xhtml', 'http://www.w3.org/2000/svg', 'h
 const XLINK = 'http://www.w3.org/1999/xlink';
 const XML = 'http://www.w3.org/XML/1998/namespace';
 
+// Attributes holding URLs the replay loads (stylesheets, images, media) or
+// shows (links): made absolute against the recorded page, so a viewer on
+// another origin still finds them.
+const URL_ATTRS = new Set(['href', 'src', 'srcset', 'poster', 'background', 'cite', 'xlink:href']);
+
 const ELEMENT = 1;
 const TEXT = 3;
 const CDATA = 4;
@@ -31,8 +36,10 @@ export class Builder {
     this.ids = new WeakMap();
     // el -> Map(name -> value) of recorded attributes kept out of the DOM.
     this.held = new WeakMap();
-    // Documents built so far (the root one and nested frames'), for styles.
+    // Called with each nested frame document the builder takes over.
     this.onDocument = null;
+    // (name, value) -> what the DOM gets for a URL attribute; null: as is.
+    this.resolveUrl = null;
   }
 
   node(id) {
@@ -238,26 +245,32 @@ export class Builder {
     return el;
   }
 
-  // value null removes the attribute.
+  // value null removes the attribute. The DOM gets what is safe to show
+  // (relative URLs made absolute against the recorded page); the recorded
+  // value is kept aside whenever the two differ.
   setAttr(el, name, value, where) {
-    if (value !== null && neutralise(el.localName, name, value)) {
-      this.hold(el, name, value);
-      return;
-    }
     const held = this.held.get(el);
-    if (held && held.has(name)) {
-      held.set(name, value === null ? undefined : value);
+    const isForced = (forced(el.localName) || []).some(([k]) => k === name);
+    if (value === null) {
+      if (held) held.delete(name);
+      if (!isForced) el.removeAttribute(name);
       return;
     }
+    if (neutralise(el.localName, name, value)) {
+      this.hold(el, name, value);
+      if (!isForced && el.hasAttribute(name)) el.removeAttribute(name);
+      return;
+    }
+    const shown = this.resolveUrl !== null && URL_ATTRS.has(name) ? this.resolveUrl(name, value) : value;
+    if (shown !== value) this.hold(el, name, value);
+    else if (held) held.delete(name);
     try {
-      if (value === null) {
-        el.removeAttribute(name);
-      } else if (name.startsWith('xlink:')) {
-        el.setAttributeNS(XLINK, name, value);
+      if (name.startsWith('xlink:')) {
+        el.setAttributeNS(XLINK, name, shown);
       } else if (name.startsWith('xml:')) {
-        el.setAttributeNS(XML, name, value);
+        el.setAttributeNS(XML, name, shown);
       } else {
-        el.setAttribute(name, value);
+        el.setAttribute(name, shown);
       }
     } catch (e) {
       // An attribute name the DOM refuses (setAttribute is stricter than the

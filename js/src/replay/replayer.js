@@ -88,6 +88,7 @@ export class Replayer {
     const fail = (msg) => this.error(msg);
     this.builder = new Builder(this.document, fail);
     this.builder.onDocument = (doc) => this.guard(doc);
+    if (this.options.resolveUrls !== false) this.builder.resolveUrl = (name, value) => this.absolute(name, value);
     this.sheets = new Sheets(this.builder, fail);
     this.state = new PageState(this.builder, fail);
     this.guard(this.document);
@@ -226,6 +227,23 @@ export class Replayer {
       case 'Navigation': this.url = ev.url; break;
       default: break;  // pointer (the overlay reads those), focus, visibility
     }
+  }
+
+  // A relative URL made absolute against the page view's URL (options.baseUrl
+  // first); fragments (#id, SVG references) and URLs with a scheme stay.
+  absolute(name, value) {
+    const base = this.options.baseUrl || this.url;
+    if (!base) return value;
+    const one = (u) => {
+      const t = u.trim();
+      if (t === '' || t.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(t)) return u;
+      try { return new URL(t, base).href; } catch (e) { return u; }
+    };
+    if (name !== 'srcset') return one(value);
+    return value.split(',').map((c) => {
+      const [u, ...rest] = c.trim().split(/\s+/);
+      return [one(u), ...rest].join(' ');
+    }).join(', ');
   }
 
   resize(width, height) {
