@@ -18,7 +18,7 @@ using recorder::RecordTag;
 // A 10,000-node page: nested lists of items with classes and text.
 std::vector<uint8_t> SnapshotRecords(int nodes) {
   RecordWriter w;
-  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0);
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).U(0);
   w.Node(1, 0, 0, 9, "", "");
   w.Node(2, 1, 0, 1, "HTML", "");
   w.Node(3, 2, 0, 1, "BODY", "");
@@ -39,7 +39,7 @@ std::vector<uint8_t> InteractionRecords(int events) {
       case 0: w.Tag(RecordTag::kMove).U(16).U(3).U(0).I(i).I(i * 2).U(8).I(i + 1).I(i * 2).U(16).I(i + 2).I(i * 2 + 1); break;
       case 1: w.Click(30, 100 + i % 50, i % 1200, i % 800); break;
       case 2: w.Tag(RecordTag::kScroll).U(20).U(1).I(0).I(i * 10); break;
-      case 3: w.Tag(RecordTag::kInput).U(40).U(200).S("typed text").U(0); break;
+      case 3: w.Tag(RecordTag::kInput).U(40).U(200).U(0).S("typed text").U(0); break;
     }
   }
   return w.bytes();

@@ -44,6 +44,15 @@ class EventWriter {
   void B(const char* key, bool v) { j_.Key(key); j_.Bool(v); }
   void S(const char* key, uint32_t index) { j_.Key(key); j_.String(Str(index)); }
 
+  void Uints(const char* key, const flatbuffers::Vector<uint32_t>* v) {
+    j_.Key(key);
+    j_.BeginArray();
+    if (v) {
+      for (uint32_t x : *v) j_.Uint(x);
+    }
+    j_.EndArray();
+  }
+
   void Nodes(const char* key, const flatbuffers::Vector<flatbuffers::Offset<w::Node>>* nodes) {
     j_.Key(key);
     j_.BeginArray();
@@ -123,6 +132,7 @@ class EventWriter {
         U("screenH", p->screen_h());
         U("dprX100", p->dpr_x100());
         U("device", static_cast<uint64_t>(p->device()));
+        S("previousPageView", p->previous_page_view());
         break;
       }
       case w::Payload::FullSnapshot: {
@@ -130,6 +140,7 @@ class EventWriter {
         Nodes("nodes", p->nodes());
         I("scrollX", p->scroll_x());
         I("scrollY", p->scroll_y());
+        B("checkpoint", p->checkpoint());
         break;
       }
       case w::Payload::Mutation:
@@ -193,6 +204,51 @@ class EventWriter {
       case w::Payload::Navigation: {
         const auto* p = e.payload_as_Navigation();
         U("kind", static_cast<uint64_t>(p->kind()));
+        S("url", p->url());
+        break;
+      }
+      case w::Payload::StyleSheet: {
+        const auto* p = e.payload_as_StyleSheet();
+        U("sheet", p->sheet());
+        U("owner", p->owner());
+        B("disabled", p->disabled());
+        j_.Key("rules");
+        j_.BeginArray();
+        if (const auto* rules = p->rules()) {
+          for (uint32_t r : *rules) j_.String(Str(r));
+        }
+        j_.EndArray();
+        break;
+      }
+      case w::Payload::StyleRule: {
+        const auto* p = e.payload_as_StyleRule();
+        U("sheet", p->sheet());
+        U("op", static_cast<uint64_t>(p->op()));
+        Uints("path", p->path());
+        S("rule", p->rule());
+        break;
+      }
+      case w::Payload::AdoptedSheets: {
+        const auto* p = e.payload_as_AdoptedSheets();
+        U("target", p->target());
+        Uints("sheets", p->sheets());
+        break;
+      }
+      case w::Payload::Media: {
+        const auto* p = e.payload_as_Media();
+        U("target", p->target());
+        U("action", static_cast<uint64_t>(p->action()));
+        U("timeMs", p->time_ms());
+        U("rateX100", p->rate_x100());
+        U("volumeX100", p->volume_x100());
+        B("muted", p->muted());
+        B("paused", p->paused());
+        B("loop", p->loop());
+        break;
+      }
+      case w::Payload::ImageSource: {
+        const auto* p = e.payload_as_ImageSource();
+        U("target", p->target());
         S("url", p->url());
         break;
       }

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "flatbuffers/flatbuffers.h"
+#include "recorder/records.h"
 
 namespace collector {
 namespace {
@@ -147,6 +148,7 @@ class EventChecker {
         if (!p) return Missing();
         RECORDER_RETURN_IF_ERROR(Str(p->url(), "PageMeta.url"));
         RECORDER_RETURN_IF_ERROR(Str(p->referrer(), "PageMeta.referrer"));
+        RECORDER_RETURN_IF_ERROR(Str(p->previous_page_view(), "PageMeta.previous_page_view"));
         return Str(p->title(), "PageMeta.title");
       }
       case Payload::FullSnapshot: {
@@ -169,6 +171,44 @@ class EventChecker {
         if (!p) return Missing();
         return Str(p->url(), "Navigation.url");
       }
+      case Payload::StyleSheet: {
+        const auto* p = e.payload_as_StyleSheet();
+        if (!p) return Missing();
+        RECORDER_RETURN_IF_ERROR(NodeRef(p->sheet(), "StyleSheet.sheet"));
+        return Strs(p->rules(), "StyleSheet.rules");
+      }
+      case Payload::StyleRule: {
+        const auto* p = e.payload_as_StyleRule();
+        if (!p) return Missing();
+        RECORDER_RETURN_IF_ERROR(NodeRef(p->sheet(), "StyleRule.sheet"));
+        if (!p->path() || p->path()->size() == 0 || p->path()->size() > recorder::kMaxRulePathDepth) {
+          return Status::Malformed(Where() + "StyleRule.path must hold 1 to " +
+                                   Num(recorder::kMaxRulePathDepth) + " indexes");
+        }
+        return Str(p->rule(), "StyleRule.rule");
+      }
+      case Payload::AdoptedSheets: {
+        const auto* p = e.payload_as_AdoptedSheets();
+        if (!p) return Missing();
+        RECORDER_RETURN_IF_ERROR(NodeRef(p->target(), "AdoptedSheets.target"));
+        if (const auto* sheets = p->sheets()) {
+          for (uint32_t id : *sheets) RECORDER_RETURN_IF_ERROR(NodeRef(id, "AdoptedSheets.sheets"));
+        }
+        return Status::Ok();
+      }
+      case Payload::Media: {
+        const auto* p = e.payload_as_Media();
+        if (!p) return Missing();
+        RECORDER_RETURN_IF_ERROR(NodeRef(p->target(), "Media.target"));
+        if (p->volume_x100() > 100) return Status::Malformed(Where() + "Media.volume_x100 is over 100");
+        return Status::Ok();
+      }
+      case Payload::ImageSource: {
+        const auto* p = e.payload_as_ImageSource();
+        if (!p) return Missing();
+        RECORDER_RETURN_IF_ERROR(NodeRef(p->target(), "ImageSource.target"));
+        return Str(p->url(), "ImageSource.url");
+      }
       case Payload::MouseMove:
       case Payload::Click:
       case Payload::Scroll:
@@ -190,6 +230,12 @@ class EventChecker {
     if (index == 0 || index < strings_) return Status::Ok();
     return Status::Malformed(Where() + field + " string index " + Num(index) +
                              " is out of range (" + Num(strings_) + " strings)");
+  }
+
+  Status Strs(const flatbuffers::Vector<uint32_t>* indexes, const char* field) const {
+    if (!indexes) return Status::Ok();
+    for (uint32_t index : *indexes) RECORDER_RETURN_IF_ERROR(Str(index, field));
+    return Status::Ok();
   }
 
   Status NodeRef(uint32_t id, const char* field) const {

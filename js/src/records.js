@@ -25,9 +25,21 @@ export const Tag = Object.freeze({
   VISIBILITY: 0x0f,
   FOCUS: 0x10,
   NAV: 0x11,
+  SHEET: 0x12,
+  RULE: 0x13,
+  ADOPT: 0x14,
+  MEDIA: 0x15,
+  IMGSRC: 0x16,
 });
 
-export const NodeFlag = Object.freeze({ STYLE_TEXT: 1 });
+// Value flags of NODE, ATTR, TEXT and INPUT. UNMASKED: inside a region the
+// site unmasked; never set on a value that must not be read.
+export const NodeFlag = Object.freeze({ STYLE_TEXT: 1, UNMASKED: 2 });
+export const SnapFlag = Object.freeze({ CHECKPOINT: 1 });
+export const SheetFlag = Object.freeze({ DISABLED: 1 });
+export const RuleOp = Object.freeze({ INSERT: 0, DELETE: 1 });
+export const MediaAction = Object.freeze({ PLAY: 1, PAUSE: 2, SEEKED: 3, RATE: 4, VOLUME: 5 });
+export const MediaFlag = Object.freeze({ MUTED: 1, PAUSED: 2, LOOP: 4 });
 
 export const LengthClass = Object.freeze({ EMPTY: 0, SHORT: 1, MEDIUM: 2, LONG: 3, HUGE: 4 });
 
@@ -243,12 +255,15 @@ export class RecordWriter {
     this.u(m.screenH);
     this.u(m.dprX100);
     this.u(m.device);
+    this.s(m.previousPageView || '');
   }
 
-  snapBegin(t, scrollX, scrollY) {
+  // flags: SnapFlag.
+  snapBegin(t, scrollX, scrollY, flags = 0) {
     this.timed(Tag.SNAP_BEGIN, t);
     this.i(scrollX);
     this.i(scrollY);
+    this.u(flags);
   }
 
   snapEnd() {
@@ -287,9 +302,10 @@ export class RecordWriter {
   }
 
   // value null: the attribute was removed.
-  attr(id, name, value) {
+  attr(id, name, value, flags = 0) {
     this.byte(Tag.ATTR);
     this.u(id);
+    this.u(flags);
     this.s(name);
     if (value === null) {
       this.u(1);
@@ -299,9 +315,10 @@ export class RecordWriter {
     }
   }
 
-  text(id, value) {
+  text(id, value, flags = 0) {
     this.byte(Tag.TEXT);
     this.u(id);
+    this.u(flags);
     this.sv(value);
   }
 
@@ -336,9 +353,10 @@ export class RecordWriter {
     this.i(y);
   }
 
-  input(t, target, value, checked) {
+  input(t, target, value, checked, flags = 0) {
     this.timed(Tag.INPUT, t);
     this.u(target);
+    this.u(flags);
     this.sv(value);
     this.u(checked ? 1 : 0);
   }
@@ -363,6 +381,50 @@ export class RecordWriter {
   nav(t, kind, url) {
     this.timed(Tag.NAV, t);
     this.u(kind);
+    this.sv(url);
+  }
+
+  // A stylesheet's whole rule list (cssText strings). flags: SheetFlag.
+  sheet(t, sheetId, ownerId, flags, rules) {
+    this.timed(Tag.SHEET, t);
+    this.u(sheetId);
+    this.u(ownerId);
+    this.u(flags);
+    this.u(rules.length);
+    for (let k = 0; k < rules.length; k++) this.s(rules[k]);
+  }
+
+  // One insertRule/deleteRule. path: cssRules indexes, outermost first.
+  rule(t, sheetId, op, path, ruleText) {
+    this.timed(Tag.RULE, t);
+    this.u(sheetId);
+    this.u(op);
+    this.u(path.length);
+    for (let k = 0; k < path.length; k++) this.u(path[k]);
+    if (op === RuleOp.INSERT) this.s(ruleText);
+  }
+
+  adopt(t, targetId, sheetIds) {
+    this.timed(Tag.ADOPT, t);
+    this.u(targetId);
+    this.u(sheetIds.length);
+    for (let k = 0; k < sheetIds.length; k++) this.u(sheetIds[k]);
+  }
+
+  // flags: MediaFlag.
+  media(t, target, action, timeMs, rateX100, volumeX100, flags) {
+    this.timed(Tag.MEDIA, t);
+    this.u(target);
+    this.u(action);
+    this.u(Math.max(0, Math.min(0xffffffff, Math.round(timeMs))) || 0);
+    this.u(Math.max(0, Math.min(0xffff, Math.round(rateX100))) || 0);
+    this.u(Math.max(0, Math.min(100, Math.round(volumeX100))) || 0);
+    this.u(flags);
+  }
+
+  imgSrc(t, target, url) {
+    this.timed(Tag.IMGSRC, t);
+    this.u(target);
     this.sv(url);
   }
 }

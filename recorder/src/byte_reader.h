@@ -15,6 +15,7 @@ struct RawString {
   std::string_view text;      // empty when masked_by_glue
   bool masked_by_glue = false;
   uint32_t length_class = 0;  // kLength* when masked_by_glue
+  bool unmasked = false;      // records.h kNodeFlagUnmasked
 };
 
 class ByteReader {

@@ -37,6 +37,11 @@ const char* TagName(uint8_t tag) {
     case RecordTag::kVisibility: return "VISIBILITY";
     case RecordTag::kFocus: return "FOCUS";
     case RecordTag::kNavigation: return "NAV";
+    case RecordTag::kSheet: return "SHEET";
+    case RecordTag::kRule: return "RULE";
+    case RecordTag::kAdopt: return "ADOPT";
+    case RecordTag::kMedia: return "MEDIA";
+    case RecordTag::kImageSource: return "IMGSRC";
   }
   return "unknown";
 }
@@ -64,10 +69,18 @@ class Parser {
 
   Status U32(uint32_t* v, const char* what) { return in_.ReadU32(v) ? Status::Ok() : Truncated(what); }
   Status I32(int32_t* v, const char* what) { return in_.ReadI32(v) ? Status::Ok() : Truncated(what); }
-  Status Str(uint32_t* index, FieldKind kind, const char* what, std::string_view attr = {}) {
+  // `flags`: the record's value flags (kNodeFlag*).
+  Status Str(uint32_t* index, FieldKind kind, const char* what, std::string_view attr = {},
+             uint32_t flags = 0) {
     RawString raw;
     if (!in_.ReadString(&raw)) return Truncated(what);
+    raw.unmasked = (flags & kNodeFlagUnmasked) != 0;
     *index = b_.Intern(gate_.Apply(raw, kind, attr));
+    return Status::Ok();
+  }
+  Status ValueFlags(uint32_t* flags) {
+    RECORDER_RETURN_IF_ERROR(U32(flags, "flags"));
+    if ((*flags & ~kNodeKnownFlags) != 0) return Invalid("unknown flags " + std::to_string(*flags));
     return Status::Ok();
   }
   Status Time(uint32_t* t);
@@ -88,6 +101,10 @@ class Parser {
   Status Attr();
   Status Move();
   Status Click();
+  Status Sheet();
+  Status Rule();
+  Status Adopt();
+  Status Media();
   Status EndGroup(Group expected);
 
   ByteReader in_;
@@ -100,11 +117,13 @@ class Parser {
   Group group_ = Group::kNone;
   uint32_t group_t_ = 0;
   int32_t scroll_x_ = 0, scroll_y_ = 0;
+  bool checkpoint_ = false;
   size_t record_index_ = 0;
   size_t record_offset_ = 0;
   uint8_t tag_ = 0;
   std::vector<wire::Attr> attrs_;
   std::vector<wire::MovePoint> points_;
+  std::vector<uint32_t> ids_;  // rule strings, index paths, sheet ids
 };
 
 Status Parser::Time(uint32_t* t) {
@@ -172,6 +191,11 @@ Status Parser::Record() {
       RECORDER_RETURN_IF_ERROR(Time(&group_t_));
       RECORDER_RETURN_IF_ERROR(I32(&scroll_x_, "scroll x"));
       RECORDER_RETURN_IF_ERROR(I32(&scroll_y_, "scroll y"));
+      {
+        uint32_t flags = 0;
+        RECORDER_RETURN_IF_ERROR(Enum(&flags, kSnapshotFlagCheckpoint, "snapshot flags"));
+        checkpoint_ = (flags & kSnapshotFlagCheckpoint) != 0;
+      }
       group_ = Group::kSnapshot;
       b_.ClearGroup();
       return Status::Ok();
@@ -197,9 +221,11 @@ Status Parser::Record() {
       return Attr();
     case RecordTag::kText: {
       if (group_ != Group::kMutation) return Invalid("TEXT inside a snapshot");
-      uint32_t id = 0, value = 0;
+      uint32_t id = 0, flags = 0, value = 0;
       RECORDER_RETURN_IF_ERROR(NonZeroId(&id, "node id"));
-      RECORDER_RETURN_IF_ERROR(Str(&value, FieldKind::kText, "text"));
+      RECORDER_RETURN_IF_ERROR(ValueFlags(&flags));
+      FieldKind kind = (flags & kNodeFlagStyleText) ? FieldKind::kCssText : FieldKind::kText;
+      RECORDER_RETURN_IF_ERROR(Str(&value, kind, "text", {}, flags));
       b_.text_changes().emplace_back(id, value);
       return Status::Ok();
     }
@@ -218,10 +244,11 @@ Status Parser::Record() {
       return Status::Ok();
     }
     case RecordTag::kInput: {
-      uint32_t target = 0, value = 0, checked = 0;
+      uint32_t target = 0, flags = 0, value = 0, checked = 0;
       RECORDER_RETURN_IF_ERROR(Time(&t));
       RECORDER_RETURN_IF_ERROR(NonZeroId(&target, "target"));
-      RECORDER_RETURN_IF_ERROR(Str(&value, FieldKind::kInputValue, "value"));
+      RECORDER_RETURN_IF_ERROR(ValueFlags(&flags));
+      RECORDER_RETURN_IF_ERROR(Str(&value, FieldKind::kInputValue, "value", {}, flags));
       RECORDER_RETURN_IF_ERROR(Enum(&checked, 1, "checked"));
       b_.AddEvent(t, wire::Payload::Input, wire::CreateInput(fbb, target, value, checked != 0).Union());
       return Status::Ok();
@@ -261,12 +288,29 @@ Status Parser::Record() {
                   wire::CreateNavigation(fbb, static_cast<wire::NavigationKind>(kind), url).Union());
       return Status::Ok();
     }
+    case RecordTag::kSheet:
+      return Sheet();
+    case RecordTag::kRule:
+      return Rule();
+    case RecordTag::kAdopt:
+      return Adopt();
+    case RecordTag::kMedia:
+      return Media();
+    case RecordTag::kImageSource: {
+      uint32_t target = 0, url = 0;
+      RECORDER_RETURN_IF_ERROR(Time(&t));
+      RECORDER_RETURN_IF_ERROR(NonZeroId(&target, "target"));
+      RECORDER_RETURN_IF_ERROR(Str(&url, FieldKind::kUrl, "url"));
+      b_.AddEvent(t, wire::Payload::ImageSource, wire::CreateImageSource(fbb, target, url).Union());
+      return Status::Ok();
+    }
   }
   return Invalid("unknown record tag " + std::to_string(tag_));
 }
 
 Status Parser::Meta() {
-  uint32_t t = 0, url = 0, referrer = 0, title = 0, vw = 0, vh = 0, sw = 0, sh = 0, dpr = 0, device = 0;
+  uint32_t t = 0, url = 0, referrer = 0, title = 0, vw = 0, vh = 0, sw = 0, sh = 0, dpr = 0, device = 0,
+           previous = 0;
   RECORDER_RETURN_IF_ERROR(Time(&t));
   RECORDER_RETURN_IF_ERROR(Str(&url, FieldKind::kUrl, "url"));
   RECORDER_RETURN_IF_ERROR(Str(&referrer, FieldKind::kUrl, "referrer"));
@@ -277,10 +321,22 @@ Status Parser::Meta() {
   RECORDER_RETURN_IF_ERROR(Enum(&sh, 0xFFFF, "screen height"));
   RECORDER_RETURN_IF_ERROR(Enum(&dpr, 0xFFFF, "device pixel ratio"));
   RECORDER_RETURN_IF_ERROR(Enum(&device, static_cast<uint32_t>(wire::DeviceClass::MAX), "device class"));
+  {
+    // An id the glue made, never page content: refused unless it looks like one.
+    RawString raw;
+    if (!in_.ReadString(&raw)) return Truncated("previous page view");
+    bool ok = !raw.masked_by_glue && raw.text.size() <= 64;
+    for (char c : raw.text) {
+      ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                  c == '_');
+    }
+    if (!ok) return Invalid("previous page view is not an id");
+    previous = b_.Intern(gate_.Apply(raw, FieldKind::kIdentifier));
+  }
   auto meta = wire::CreatePageMeta(b_.fbb(), url, referrer, title, static_cast<uint16_t>(vw),
                                    static_cast<uint16_t>(vh), static_cast<uint16_t>(sw),
                                    static_cast<uint16_t>(sh), static_cast<uint16_t>(dpr),
-                                   static_cast<wire::DeviceClass>(device));
+                                   static_cast<wire::DeviceClass>(device), previous);
   b_.AddEvent(t, wire::Payload::PageMeta, meta.Union());
   return Status::Ok();
 }
@@ -292,12 +348,12 @@ Status Parser::Node() {
   RECORDER_RETURN_IF_ERROR(U32(&prev, "previous sibling id"));
   RECORDER_RETURN_IF_ERROR(Enum(&type, 11, "node type"));
   RECORDER_RETURN_IF_ERROR(Enum(&ns, static_cast<uint32_t>(wire::Namespace::MAX), "namespace"));
-  RECORDER_RETURN_IF_ERROR(U32(&flags, "flags"));
+  RECORDER_RETURN_IF_ERROR(ValueFlags(&flags));
   RECORDER_RETURN_IF_ERROR(Str(&name, FieldKind::kTagName, "name"));
   FieldKind value_kind = FieldKind::kText;
   if (type == static_cast<uint32_t>(wire::NodeType::Comment)) value_kind = FieldKind::kComment;
   if (flags & kNodeFlagStyleText) value_kind = FieldKind::kCssText;
-  RECORDER_RETURN_IF_ERROR(Str(&value, value_kind, "value"));
+  RECORDER_RETURN_IF_ERROR(Str(&value, value_kind, "value", {}, flags));
   RECORDER_RETURN_IF_ERROR(U32(&attr_count, "attribute count"));
   attrs_.clear();
   for (uint32_t i = 0; i < attr_count; ++i) {
@@ -305,7 +361,8 @@ Status Parser::Node() {
     if (!in_.ReadString(&raw_name)) return Truncated("attribute name");
     GatedString attr_name = gate_.Apply(raw_name, FieldKind::kAttrName);
     uint32_t value_index = 0;
-    RECORDER_RETURN_IF_ERROR(Str(&value_index, FieldKind::kAttrValue, "attribute value", attr_name.view()));
+    RECORDER_RETURN_IF_ERROR(
+        Str(&value_index, FieldKind::kAttrValue, "attribute value", attr_name.view(), flags));
     attrs_.emplace_back(b_.Intern(attr_name), value_index);
   }
   auto& fbb = b_.fbb();
@@ -317,13 +374,16 @@ Status Parser::Node() {
 
 Status Parser::Attr() {
   if (group_ != Group::kMutation) return Invalid("ATTR inside a snapshot");
-  uint32_t id = 0, removed = 0, value = 0;
+  uint32_t id = 0, flags = 0, removed = 0, value = 0;
   RECORDER_RETURN_IF_ERROR(NonZeroId(&id, "node id"));
+  RECORDER_RETURN_IF_ERROR(ValueFlags(&flags));
   RawString raw_name;
   if (!in_.ReadString(&raw_name)) return Truncated("attribute name");
   GatedString name = gate_.Apply(raw_name, FieldKind::kAttrName);
   RECORDER_RETURN_IF_ERROR(Enum(&removed, 1, "removed flag"));
-  if (!removed) RECORDER_RETURN_IF_ERROR(Str(&value, FieldKind::kAttrValue, "attribute value", name.view()));
+  if (!removed) {
+    RECORDER_RETURN_IF_ERROR(Str(&value, FieldKind::kAttrValue, "attribute value", name.view(), flags));
+  }
   b_.attr_changes().emplace_back(id, b_.Intern(name), value, removed != 0);
   return Status::Ok();
 }
@@ -365,13 +425,94 @@ Status Parser::Click() {
   return Status::Ok();
 }
 
+Status Parser::Sheet() {
+  uint32_t t = 0, sheet = 0, owner = 0, flags = 0, count = 0;
+  RECORDER_RETURN_IF_ERROR(Time(&t));
+  RECORDER_RETURN_IF_ERROR(NonZeroId(&sheet, "sheet id"));
+  RECORDER_RETURN_IF_ERROR(U32(&owner, "owner id"));
+  RECORDER_RETURN_IF_ERROR(Enum(&flags, kSheetFlagDisabled, "sheet flags"));
+  RECORDER_RETURN_IF_ERROR(U32(&count, "rule count"));
+  // Read one by one (no reserve): a lying count fails on truncation.
+  ids_.clear();
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t rule = 0;
+    RECORDER_RETURN_IF_ERROR(Str(&rule, FieldKind::kCssText, "rule"));
+    ids_.push_back(rule);
+  }
+  auto& fbb = b_.fbb();
+  auto rules = fbb.CreateVector(ids_);
+  b_.AddEvent(t, wire::Payload::StyleSheet,
+              wire::CreateStyleSheet(fbb, sheet, owner, rules, (flags & kSheetFlagDisabled) != 0).Union());
+  return Status::Ok();
+}
+
+Status Parser::Rule() {
+  uint32_t t = 0, sheet = 0, op = 0, depth = 0, rule = 0;
+  RECORDER_RETURN_IF_ERROR(Time(&t));
+  RECORDER_RETURN_IF_ERROR(NonZeroId(&sheet, "sheet id"));
+  RECORDER_RETURN_IF_ERROR(Enum(&op, static_cast<uint32_t>(wire::RuleOp::MAX), "rule op"));
+  RECORDER_RETURN_IF_ERROR(U32(&depth, "path depth"));
+  if (depth == 0 || depth > kMaxRulePathDepth) {
+    return Invalid("rule path depth " + std::to_string(depth) + " is not 1 to " +
+                   std::to_string(kMaxRulePathDepth));
+  }
+  ids_.clear();
+  for (uint32_t i = 0; i < depth; ++i) {
+    uint32_t index = 0;
+    RECORDER_RETURN_IF_ERROR(U32(&index, "rule index"));
+    ids_.push_back(index);
+  }
+  if (op == static_cast<uint32_t>(wire::RuleOp::Insert)) {
+    RECORDER_RETURN_IF_ERROR(Str(&rule, FieldKind::kCssText, "rule"));
+  }
+  auto& fbb = b_.fbb();
+  auto path = fbb.CreateVector(ids_);
+  b_.AddEvent(t, wire::Payload::StyleRule,
+              wire::CreateStyleRule(fbb, sheet, static_cast<wire::RuleOp>(op), path, rule).Union());
+  return Status::Ok();
+}
+
+Status Parser::Adopt() {
+  uint32_t t = 0, target = 0, count = 0;
+  RECORDER_RETURN_IF_ERROR(Time(&t));
+  RECORDER_RETURN_IF_ERROR(NonZeroId(&target, "target"));
+  RECORDER_RETURN_IF_ERROR(U32(&count, "sheet count"));
+  ids_.clear();
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t sheet = 0;
+    RECORDER_RETURN_IF_ERROR(NonZeroId(&sheet, "sheet id"));
+    ids_.push_back(sheet);
+  }
+  auto& fbb = b_.fbb();
+  auto sheets = fbb.CreateVector(ids_);
+  b_.AddEvent(t, wire::Payload::AdoptedSheets, wire::CreateAdoptedSheets(fbb, target, sheets).Union());
+  return Status::Ok();
+}
+
+Status Parser::Media() {
+  uint32_t t = 0, target = 0, action = 0, time_ms = 0, rate = 0, volume = 0, flags = 0;
+  RECORDER_RETURN_IF_ERROR(Time(&t));
+  RECORDER_RETURN_IF_ERROR(NonZeroId(&target, "target"));
+  RECORDER_RETURN_IF_ERROR(Enum(&action, static_cast<uint32_t>(wire::MediaAction::MAX), "media action"));
+  RECORDER_RETURN_IF_ERROR(U32(&time_ms, "media time"));
+  RECORDER_RETURN_IF_ERROR(Enum(&rate, 0xFFFF, "playback rate"));
+  RECORDER_RETURN_IF_ERROR(Enum(&volume, 100, "volume"));
+  RECORDER_RETURN_IF_ERROR(Enum(&flags, kMediaFlagMuted | kMediaFlagPaused | kMediaFlagLoop, "media flags"));
+  auto media = wire::CreateMedia(b_.fbb(), target, static_cast<wire::MediaAction>(action), time_ms,
+                                 static_cast<uint16_t>(rate), static_cast<uint8_t>(volume),
+                                 (flags & kMediaFlagMuted) != 0, (flags & kMediaFlagPaused) != 0,
+                                 (flags & kMediaFlagLoop) != 0);
+  b_.AddEvent(t, wire::Payload::Media, media.Union());
+  return Status::Ok();
+}
+
 Status Parser::EndGroup(Group expected) {
   if (group_ != expected) return Invalid("end tag does not match the open group");
   auto& fbb = b_.fbb();
   if (expected == Group::kSnapshot) {
     auto nodes = fbb.CreateVector(b_.nodes());
     b_.AddEvent(group_t_, wire::Payload::FullSnapshot,
-                wire::CreateFullSnapshot(fbb, nodes, scroll_x_, scroll_y_).Union());
+                wire::CreateFullSnapshot(fbb, nodes, scroll_x_, scroll_y_, checkpoint_).Union());
   } else {
     bool empty = b_.removes().empty() && b_.nodes().empty() && b_.attr_changes().empty() &&
                  b_.text_changes().empty();

@@ -2,7 +2,8 @@
 // records.h (LEB128 varints, zigzag, string headers, masked length classes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecordWriter, MASKED, masked, lengthClass, LengthClass } from '../../js/src/records.js';
+import { RecordWriter, MASKED, masked, lengthClass, LengthClass, NodeFlag, SnapFlag, SheetFlag, RuleOp,
+  MediaAction, MediaFlag } from '../../js/src/records.js';
 import { readRecords } from './helpers/records-reader.js';
 
 // Flattens numbers, byte arrays and ASCII strings into one byte list.
@@ -38,10 +39,10 @@ test('META: strings, a masked title and u16 sizes', () => {
   const { w, clock } = writerAt(1000);
   clock.t = 1003;
   w.meta(clock.t, { url: 'https://a.b/', referrer: '', title: MASKED[2], viewportW: 1280,
-    viewportH: 800, screenW: 1920, screenH: 1080, dprX100: 200, device: 1 });
+    viewportH: 800, screenW: 1920, screenH: 1080, dprX100: 200, device: 1, previousPageView: 'pv0' });
   assert.deepEqual([...w.take(0)], bytes(HEADER_SEQ0_BASE1000,
     0x01, 0x03, 0x18, 'https://a.b/', 0x00, 0x05,
-    [0x80, 0x0a], [0xa0, 0x06], [0x80, 0x0f], [0xb8, 0x08], [0xc8, 0x01], 0x01));
+    [0x80, 0x0a], [0xa0, 0x06], [0x80, 0x0f], [0xb8, 0x08], [0xc8, 0x01], 0x01, 0x06, 'pv0'));
 });
 
 test('snapshot: document, SVG element with attributes, multi-byte UTF-8 text', () => {
@@ -52,7 +53,7 @@ test('snapshot: document, SVG element with attributes, multi-byte UTF-8 text', (
   w.node(4, 3, 0, 3, 0, 1, '', 'é€😀', [], 0);
   w.snapEnd();
   assert.deepEqual([...w.take(0)], bytes(HEADER_SEQ0_BASE1000,
-    0x02, 0x00, 0x00, 0x01,
+    0x02, 0x00, 0x00, 0x01, 0x00,
     0x06, 1, 0, 0, 9, 0, 0, 0x00, 0x00, 0,
     0x06, 3, 1, 2, 1, 1, 0, 0x06, 'svg', 0x00, 1, 0x0e, 'viewBox', 0x0e, '0 0 1 1',
     0x06, 4, 3, 0, 3, 0, 1, 0x00, 0x12, [0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80], 0,
@@ -72,11 +73,11 @@ test('strings: long headers, header shrink after encodeInto, masked classes', ()
   w.mutEnd();
   assert.deepEqual([...w.take(0)], bytes(HEADER_SEQ0_BASE1000,
     0x04, 0x00,
-    0x09, 4, 0x64, a50,
-    0x09, 5, [0xc8, 0x01], a100,
-    0x09, 6, [0xa0, 0x01], new Array(40).fill([0xc3, 0xbc]).flat(),
-    0x09, 7, 0x09,
-    0x09, 8, 0x01,
+    0x09, 4, 0, 0x64, a50,
+    0x09, 5, 0, [0xc8, 0x01], a100,
+    0x09, 6, 0, [0xa0, 0x01], new Array(40).fill([0xc3, 0xbc]).flat(),
+    0x09, 7, 0, 0x09,
+    0x09, 8, 0, 0x01,
     0x05));
 });
 
@@ -88,14 +89,18 @@ test('mutation records: REMOVE, ATTR set and removed, TEXT', () => {
   w.attr(3, 'class', null);
   w.attr(3, 'value', MASKED[LengthClass.SHORT]);
   w.text(4, masked(20));
+  w.text(5, 'shown', NodeFlag.UNMASKED);
+  w.attr(3, 'title', 'Help', NodeFlag.UNMASKED);
   w.mutEnd();
   assert.deepEqual([...w.take(0)], bytes(HEADER_SEQ0_BASE1000,
     0x04, 0x02,
     0x07, [0xac, 0x02],
-    0x08, 3, 0x0a, 'class', 0, 0x02, 'a',
-    0x08, 3, 0x0a, 'class', 1,
-    0x08, 3, 0x0a, 'value', 0, 0x03,
-    0x09, 4, 0x05,
+    0x08, 3, 0, 0x0a, 'class', 0, 0x02, 'a',
+    0x08, 3, 0, 0x0a, 'class', 1,
+    0x08, 3, 0, 0x0a, 'value', 0, 0x03,
+    0x09, 4, 0, 0x05,
+    0x09, 5, 2, 0x0a, 'shown',
+    0x08, 3, 2, 0x0a, 'title', 0, 0x08, 'Help',
     0x05));
 });
 
@@ -113,11 +118,50 @@ test('interaction records with zigzag coordinates and dt after the previous reco
     0x0a, 10, 2, 0, 0x14, 0x27, 50, 0x16, [0xd8, 0x04],
     0x0b, 60, 5, [0xc8, 0x01], 0x64, 0x06, 0x03, 0,
     0x0c, 0, 1, 0x00, [0xd0, 0x0f],
-    0x0d, 1, 7, 0x04, 'hi', 1,
+    0x0d, 1, 7, 0, 0x04, 'hi', 1,
     0x0e, [0x81, 0x01], [0xcc, 0x08], [0xbc, 0x05],
     0x0f, 0, 2,
     0x10, 1, 7, 1,
     0x11, 0, 1, 0x04, '/x'));
+});
+
+test('style, media and image records; checkpoint snapshots', () => {
+  const { w } = writerAt(1000);
+  w.sheet(1001, 40, 0, SheetFlag.DISABLED, ['.a{}', 'b{}']);
+  w.rule(1001, 40, RuleOp.INSERT, [1, 0], '.c{}');
+  w.rule(1002, 40, RuleOp.DELETE, [3], 'ignored');
+  w.adopt(1002, 1, [40, 41]);
+  w.media(1003, 9, MediaAction.SEEKED, 1500.4, 125, 200, MediaFlag.MUTED | MediaFlag.PAUSED);
+  w.imgSrc(1003, 9, 'https://x.test/a.png');
+  w.snapBegin(1004, 0, 0, SnapFlag.CHECKPOINT);
+  w.snapEnd();
+  assert.deepEqual([...w.take(0)], bytes(HEADER_SEQ0_BASE1000,
+    0x12, 1, 40, 0, 1, 2, 0x08, '.a{}', 0x06, 'b{}',
+    0x13, 0, 40, 0, 2, 1, 0, 0x08, '.c{}',
+    0x13, 1, 40, 1, 1, 3,
+    0x14, 0, 1, 2, 40, 41,
+    0x15, 1, 9, 3, [0xdc, 0x0b], 125, 100, 3,  // volume clamps to 100
+    0x16, 0, 9, 0x28, 'https://x.test/a.png',
+    0x02, 1, 0, 0, 1,
+    0x03));
+});
+
+test('the records reader round-trips the new records', () => {
+  const { w } = writerAt(1000);
+  w.sheet(1001, 40, 7, 0, ['.a{}']);
+  w.rule(1001, 40, RuleOp.INSERT, [0], '.c{}');
+  w.adopt(1002, 1, [40]);
+  w.media(1003, 9, MediaAction.PLAY, 0, 100, 50, 0);
+  w.imgSrc(1003, 9, 'u');
+  const { records } = readRecords(w.take(0));
+  assert.deepEqual(records.map((r) => r.type), ['SHEET', 'RULE', 'ADOPT', 'MEDIA', 'IMGSRC']);
+  assert.deepEqual(records[0].rules, ['.a{}']);
+  assert.equal(records[0].owner, 7);
+  assert.deepEqual(records[1].path, [0]);
+  assert.equal(records[1].rule, '.c{}');
+  assert.deepEqual(records[2].sheets, [40]);
+  assert.equal(records[3].volumeX100, 50);
+  assert.equal(records[4].url, 'u');
 });
 
 test('time never runs backwards and coordinates are clamped to int32', () => {

@@ -84,7 +84,7 @@ TEST(RecordParser, StructuralRecordOutsideAGroup) {
 
 TEST(RecordParser, TimedRecordInsideAGroup) {
   RecordWriter w;
-  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0);
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).U(0);
   w.Click(0, 1, 0, 0);
   ExpectMalformed(w, "inside an open snapshot");
 }
@@ -97,13 +97,13 @@ TEST(RecordParser, UnclosedGroup) {
 
 TEST(RecordParser, MismatchedEnd) {
   RecordWriter w;
-  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).Tag(RecordTag::kMutationEnd);
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).U(0).Tag(RecordTag::kMutationEnd);
   ExpectMalformed(w, "does not match");
 }
 
 TEST(RecordParser, RemoveInsideSnapshot) {
   RecordWriter w;
-  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).Tag(RecordTag::kRemove).U(3);
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).U(0).Tag(RecordTag::kRemove).U(3);
   ExpectMalformed(w, "REMOVE inside a snapshot");
 }
 
@@ -169,13 +169,68 @@ TEST(RecordParser, HeaderFlags) {
   EXPECT_NE(s.message().find("unknown flags 128"), std::string::npos) << s.message();
 }
 
+TEST(RecordParser, RefusesBadNewRecords) {
+  {
+    RecordWriter w;
+    w.Tag(RecordTag::kRule).U(0).U(4).U(0).U(0);  // depth 0
+    ExpectMalformed(w, "rule path depth 0");
+  }
+  {
+    RecordWriter w;
+    w.Tag(RecordTag::kRule).U(0).U(4).U(0).U(kMaxRulePathDepth + 1);
+    ExpectMalformed(w, "rule path depth");
+  }
+  {
+    RecordWriter w;
+    w.Tag(RecordTag::kRule).U(0).U(4).U(2).U(1).U(0);  // op 2
+    ExpectMalformed(w, "rule op 2");
+  }
+  {
+    RecordWriter w;
+    w.Tag(RecordTag::kMedia).U(0).U(4).U(1).U(0).U(100).U(101).U(0);
+    ExpectMalformed(w, "volume 101");
+  }
+  {
+    RecordWriter w;
+    w.Tag(RecordTag::kSheet).U(0).U(0).U(0).U(0).U(0);
+    ExpectMalformed(w, "sheet id must not be 0");
+  }
+  {
+    RecordWriter w;
+    w.Tag(RecordTag::kSheet).U(0).U(5).U(0).U(0).U(1000000);  // count lies
+    ExpectMalformed(w, "rule");
+  }
+  {
+    RecordWriter w;
+    w.Tag(RecordTag::kAdopt).U(0).U(1).U(1).U(0);
+    ExpectMalformed(w, "sheet id must not be 0");
+  }
+  {
+    RecordWriter w;
+    w.Tag(RecordTag::kMutationBegin).U(0).Tag(RecordTag::kText).U(3).U(1u << 5).S("x");
+    w.Tag(RecordTag::kMutationEnd);
+    ExpectMalformed(w, "unknown flags 32");
+  }
+  {
+    RecordWriter w;
+    w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).U(2).Tag(RecordTag::kSnapshotEnd);
+    ExpectMalformed(w, "snapshot flags 2");
+  }
+  {
+    RecordWriter w;
+    w.Tag(RecordTag::kMeta).U(0).S("https://x.test/").S("").S("t").U(1).U(1).U(1).U(1).U(100).U(1);
+    w.S("pv 1<script>");
+    ExpectMalformed(w, "previous page view is not an id");
+  }
+}
+
 // Random and mutated input: any outcome but a crash is fine; the run under
 // ASan/UBSan-less release builds still catches out-of-bounds via the reader's
 // own checks, and the builder must stay usable.
 TEST(RecordParser, SurvivesRandomAndMutatedInput) {
   RecordWriter good(1);
   good.Meta(0, "https://x.test/", "t");
-  good.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0);
+  good.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).U(0);
   good.Node(1, 0, 0, 9, "", "");
   good.Node(2, 1, 0, 1, "DIV", "", {{"class", "a"}});
   good.Tag(RecordTag::kSnapshotEnd);

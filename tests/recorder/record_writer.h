@@ -44,7 +44,7 @@ class RecordWriter {
 
   RecordWriter& Meta(uint32_t dt, std::string_view url, std::string_view title) {
     Tag(RecordTag::kMeta).U(dt).S(url).S("").S(title);
-    return U(1280).U(720).U(1920).U(1080).U(100).U(1);
+    return U(1280).U(720).U(1920).U(1080).U(100).U(1).S("");
   }
   RecordWriter& Node(uint32_t id, uint32_t parent, uint32_t prev, uint32_t type, std::string_view name,
                      std::string_view value,

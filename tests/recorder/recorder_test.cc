@@ -34,13 +34,19 @@ std::unique_ptr<Recorder> Make(const Options& o) {
 // Decompresses the first batch of a page view's stream: a new frame, flushed
 // but never ended, so it declares no content size and decodes by streaming.
 std::string Decompress(const std::vector<uint8_t>& frame) {
-  unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
-  EXPECT_NE(size, ZSTD_CONTENTSIZE_ERROR);
-  EXPECT_NE(size, ZSTD_CONTENTSIZE_UNKNOWN);
-  std::string out(size, '\0');
-  size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
-  EXPECT_FALSE(ZSTD_isError(n));
-  out.resize(n);
+  EXPECT_EQ(ZSTD_getFrameContentSize(frame.data(), frame.size()), ZSTD_CONTENTSIZE_UNKNOWN);
+  ZSTD_DCtx* d = ZSTD_createDCtx();
+  std::string out;
+  std::vector<char> chunk(ZSTD_DStreamOutSize());
+  ZSTD_inBuffer in{frame.data(), frame.size(), 0};
+  for (;;) {
+    ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
+    size_t rc = ZSTD_decompressStream(d, &o, &in);
+    EXPECT_FALSE(ZSTD_isError(rc));
+    out.append(chunk.data(), o.pos);
+    if (ZSTD_isError(rc) || (in.pos == in.size && o.pos < o.size)) break;
+  }
+  ZSTD_freeDCtx(d);
   return out;
 }
 
@@ -89,7 +95,7 @@ TEST(Recorder, AllowedQueryParamsAndPersonalDataOnTheWire) {
   auto r = Make(o);
   RecordWriter w;
   w.Meta(0, "https://x.test/s?page=2&token=abc&q=jane%40x.test#frag", "Jane's orders");
-  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0);
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).U(0);
   w.Node(1, 0, 0, 9, "", "");
   w.Node(2, 1, 0, 1, "P", "", {{"class", "row"}});
   w.Node(3, 2, 0, 3, "", "Call +1 415 555 2671 or write to jane@x.test");
@@ -108,7 +114,7 @@ TEST(Recorder, EncodesEveryEventTypeAndRoundTrips) {
   auto r = Make(TestOptions());
   RecordWriter w(/*seq=*/7, /*time_base=*/1700000000000ULL);
   w.Meta(5, "https://shop.test/cart?id=9#x", "Cart");
-  w.Tag(RecordTag::kSnapshotBegin).U(1).I(0).I(120);
+  w.Tag(RecordTag::kSnapshotBegin).U(1).I(0).I(120).U(0);
   w.Node(1, 0, 0, 9, "", "");
   w.Node(2, 1, 0, 10, "html", "");
   w.Node(3, 1, 2, 1, "HTML", "", {{"lang", "en"}});
@@ -118,14 +124,14 @@ TEST(Recorder, EncodesEveryEventTypeAndRoundTrips) {
   w.Tag(RecordTag::kMutationBegin).U(10);
   w.Tag(RecordTag::kRemove).U(5);
   w.Node(6, 4, 0, 1, "P", "");
-  w.Tag(RecordTag::kAttr).U(4).S("class").U(0).S("page busy");
-  w.Tag(RecordTag::kAttr).U(4).S("hidden").U(1);
-  w.Tag(RecordTag::kText).U(6).S("World");
+  w.Tag(RecordTag::kAttr).U(4).U(0).S("class").U(0).S("page busy");
+  w.Tag(RecordTag::kAttr).U(4).U(0).S("hidden").U(1);
+  w.Tag(RecordTag::kText).U(6).U(0).S("World");
   w.Tag(RecordTag::kMutationEnd);
   w.Tag(RecordTag::kMove).U(3).U(2).U(0).I(10).I(-20).U(16).I(12).I(-18);
   w.Click(4, 6, 100, 200);
   w.Tag(RecordTag::kScroll).U(1).U(1).I(0).I(300);
-  w.Tag(RecordTag::kInput).U(1).U(6).S("typed").U(0);
+  w.Tag(RecordTag::kInput).U(1).U(6).U(0).S("typed").U(0);
   w.Tag(RecordTag::kResize).U(1).U(800).U(600);
   w.Tag(RecordTag::kVisibility).U(1).U(2);
   w.Tag(RecordTag::kFocus).U(1).U(6).U(1);
@@ -136,7 +142,7 @@ TEST(Recorder, EncodesEveryEventTypeAndRoundTrips) {
   ASSERT_EQ(bytes.size(), r->last_batch().size());
   const wire::Batch* b = Verified(bytes);
 
-  EXPECT_EQ(b->schema_version(), 1);
+  EXPECT_EQ(b->schema_version(), 2);
   EXPECT_EQ(b->site_key()->str(), "site-1");
   EXPECT_EQ(b->session_id()->str(), "sess_A");
   EXPECT_EQ(b->page_view_id()->str(), "pv-1");
@@ -203,10 +209,114 @@ TEST(Recorder, EncodesEveryEventTypeAndRoundTrips) {
   EXPECT_EQ(r->stats().compressed_bytes, r->output().size());
 }
 
+TEST(Recorder, EncodesStylesMediaImagesAndPageViewChain) {
+  auto r = Make(TestOptions());
+  RecordWriter w;
+  w.Tag(RecordTag::kMeta).U(0).S("https://x.test/b").S("").S("B").U(1280).U(720).U(1920).U(1080).U(100).U(1);
+  w.S("pv-0");
+  w.Tag(RecordTag::kSnapshotBegin).U(1).I(0).I(0).U(kSnapshotFlagCheckpoint);
+  w.Node(1, 0, 0, 9, "", "");
+  w.Node(2, 1, 0, 1, "DIV", "");
+  w.Node(3, 2, 0, 11, "", "");  // DIV's shadow root
+  w.Tag(RecordTag::kSnapshotEnd);
+  w.Tag(RecordTag::kSheet).U(1).U(40).U(0).U(kSheetFlagDisabled).U(2)
+      .S(".a { color: red; }").S(".b::after { content: \"jane@x.test\"; }");
+  w.Tag(RecordTag::kRule).U(1).U(40).U(0).U(2).U(1).U(0).S(".c { top: 0; }");
+  w.Tag(RecordTag::kRule).U(1).U(40).U(1).U(1).U(3);
+  w.Tag(RecordTag::kAdopt).U(1).U(3).U(2).U(40).U(41);
+  w.Tag(RecordTag::kMedia).U(1).U(2).U(3).U(12500).U(150).U(80).U(kMediaFlagMuted | kMediaFlagPaused);
+  w.Tag(RecordTag::kImageSource).U(1).U(2).S("https://cdn.test/a-2x.png?sig=secret");
+  ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok()) << r->FlushBytes(w.bytes().data(), w.bytes().size()).ToString();
+  std::string bytes = Decompress(r->output());
+  const wire::Batch* b = Verified(bytes);
+  ASSERT_EQ(b->events()->size(), 8u);
+  auto ev = [&](int i) { return b->events()->Get(i); };
+  EXPECT_EQ(Str(b, ev(0)->payload_as_PageMeta()->previous_page_view()), "pv-0");
+  EXPECT_TRUE(ev(1)->payload_as_FullSnapshot()->checkpoint());
+  EXPECT_EQ(ev(1)->payload_as_FullSnapshot()->nodes()->Get(2)->type(), wire::NodeType::Fragment);
+
+  auto* sheet = ev(2)->payload_as_StyleSheet();
+  ASSERT_NE(sheet, nullptr);
+  EXPECT_EQ(sheet->sheet(), 40u);
+  EXPECT_EQ(sheet->owner(), 0u);
+  EXPECT_TRUE(sheet->disabled());
+  ASSERT_EQ(sheet->rules()->size(), 2u);
+  EXPECT_EQ(Str(b, sheet->rules()->Get(0)), ".a { color: red; }");
+  // Rules are CSS: personal data in generated content is tokenized.
+  EXPECT_EQ(Str(b, sheet->rules()->Get(1)).find("jane"), std::string::npos);
+
+  auto* ins = ev(3)->payload_as_StyleRule();
+  ASSERT_NE(ins, nullptr);
+  EXPECT_EQ(ins->op(), wire::RuleOp::Insert);
+  ASSERT_EQ(ins->path()->size(), 2u);
+  EXPECT_EQ(ins->path()->Get(0), 1u);
+  EXPECT_EQ(Str(b, ins->rule()), ".c { top: 0; }");
+  auto* del = ev(4)->payload_as_StyleRule();
+  EXPECT_EQ(del->op(), wire::RuleOp::Delete);
+  EXPECT_EQ(del->rule(), 0u);
+  EXPECT_EQ(del->path()->Get(0), 3u);
+
+  auto* adopt = ev(5)->payload_as_AdoptedSheets();
+  ASSERT_NE(adopt, nullptr);
+  EXPECT_EQ(adopt->target(), 3u);
+  ASSERT_EQ(adopt->sheets()->size(), 2u);
+  EXPECT_EQ(adopt->sheets()->Get(1), 41u);
+
+  auto* media = ev(6)->payload_as_Media();
+  ASSERT_NE(media, nullptr);
+  EXPECT_EQ(media->action(), wire::MediaAction::Seeked);
+  EXPECT_EQ(media->time_ms(), 12500u);
+  EXPECT_EQ(media->rate_x100(), 150);
+  EXPECT_EQ(media->volume_x100(), 80);
+  EXPECT_TRUE(media->muted());
+  EXPECT_TRUE(media->paused());
+  EXPECT_FALSE(media->loop());
+
+  auto* img = ev(7)->payload_as_ImageSource();
+  ASSERT_NE(img, nullptr);
+  EXPECT_EQ(Str(b, img->url()), "https://cdn.test/a-2x.png");  // query dropped
+}
+
+TEST(Recorder, UnmaskedValuesReadAsRelaxedWithDetectorsStillOn) {
+  auto r = Make(TestOptions(PrivacyMode::kStrict));
+  RecordWriter w;
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).U(0);
+  w.Node(1, 0, 0, 9, "", "");
+  w.Node(2, 1, 0, 1, "P", "", {{"title", "Shipping help"}}, kNodeFlagUnmasked);
+  w.Node(3, 2, 0, 3, "", "Free shipping over 50, ask jane@x.test", {}, kNodeFlagUnmasked);
+  w.Node(4, 2, 3, 3, "", "Secret plan");  // no flag: masked
+  w.Tag(RecordTag::kSnapshotEnd);
+  w.Tag(RecordTag::kMutationBegin).U(1);
+  w.Tag(RecordTag::kText).U(3).U(kNodeFlagUnmasked).S("Delivery in 2 days");
+  w.Tag(RecordTag::kAttr).U(2).U(kNodeFlagUnmasked).S("aria-label").U(0).S("Help box");
+  w.Tag(RecordTag::kMutationEnd);
+  w.Tag(RecordTag::kInput).U(1).U(2).U(kNodeFlagUnmasked).S("size M").U(0);
+  w.Tag(RecordTag::kInput).U(1).U(2).U(kNodeFlagUnmasked).Masked(kLengthShort).U(0);  // glue withheld
+  ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok());
+  std::string bytes = Decompress(r->output());
+  EXPECT_NE(bytes.find("Free shipping over 50, ask [email]"), std::string::npos);
+  EXPECT_EQ(bytes.find("jane"), std::string::npos);
+  EXPECT_NE(bytes.find("Shipping help"), std::string::npos);
+  EXPECT_NE(bytes.find("Delivery in 2 days"), std::string::npos);
+  EXPECT_NE(bytes.find("Help box"), std::string::npos);
+  EXPECT_NE(bytes.find("size M"), std::string::npos);
+  EXPECT_EQ(bytes.find("Secret plan"), std::string::npos);
+}
+
+TEST(Recorder, StyleTextChangesAreGatedAsCss) {
+  auto r = Make(TestOptions(PrivacyMode::kStrict));
+  RecordWriter w;
+  w.Tag(RecordTag::kMutationBegin).U(1);
+  w.Tag(RecordTag::kText).U(3).U(kNodeFlagStyleText).S(".x{color:red}");
+  w.Tag(RecordTag::kMutationEnd);
+  ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok());
+  EXPECT_NE(Decompress(r->output()).find(".x{color:red}"), std::string::npos);
+}
+
 TEST(Recorder, StringTableDeduplicates) {
   auto r = Make(TestOptions());
   RecordWriter w;
-  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0);
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).U(0);
   for (uint32_t id = 1; id <= 50; ++id) w.Node(id, id == 1 ? 0 : 1, 0, 1, "LI", "", {{"class", "item"}});
   w.Tag(RecordTag::kSnapshotEnd);
   ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok());
@@ -218,7 +328,7 @@ TEST(Recorder, StrictModeMasksEveryPathToTheWire) {
   auto r = Make(TestOptions(PrivacyMode::kStrict));
   RecordWriter w;
   w.Meta(0, "https://x.test/u/?email=jane@x.test", "Jane's orders");
-  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0);
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).U(0);
   w.Node(1, 0, 0, 9, "", "");
   w.Node(2, 1, 0, 1, "P", "", {{"title", "Jane Doe"}});
   w.Node(3, 2, 0, 3, "", "jane@x.test");
@@ -226,10 +336,10 @@ TEST(Recorder, StrictModeMasksEveryPathToTheWire) {
   w.Node(5, 2, 4, 3, "", ".card{}", {}, kNodeFlagStyleText);
   w.Tag(RecordTag::kSnapshotEnd);
   w.Tag(RecordTag::kMutationBegin).U(1);
-  w.Tag(RecordTag::kText).U(3).S("Jane again");
-  w.Tag(RecordTag::kAttr).U(2).S("data-name").U(0).S("Jane");
+  w.Tag(RecordTag::kText).U(3).U(0).S("Jane again");
+  w.Tag(RecordTag::kAttr).U(2).U(0).S("data-name").U(0).S("Jane");
   w.Tag(RecordTag::kMutationEnd);
-  w.Tag(RecordTag::kInput).U(1).U(2).S("4111 1111 1111 1111").U(0);
+  w.Tag(RecordTag::kInput).U(1).U(2).U(0).S("4111 1111 1111 1111").U(0);
   ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok());
   std::string bytes = Decompress(r->output());
   EXPECT_EQ(bytes.find("jane"), std::string::npos);
@@ -275,7 +385,7 @@ TEST(Recorder, BatchCapIsEnforced) {
   o.max_batch_bytes = 200;
   auto r = Make(o);
   RecordWriter w;
-  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0);
+  w.Tag(RecordTag::kSnapshotBegin).U(0).I(0).I(0).U(0);
   for (uint32_t id = 1; id <= 40; ++id) w.Node(id, 0, 0, 3, "", "text " + std::to_string(id));
   w.Tag(RecordTag::kSnapshotEnd);
   Status s = r->FlushBytes(w.bytes().data(), w.bytes().size());

@@ -23,7 +23,8 @@ using flatbuffers::Offset;
 // index field, so the decode test can pin the JSON of all of them.
 //   t=0  PageMeta      t=5  FullSnapshot  t=10 Mutation  t=20 MouseMove
 //   t=30 Click         t=40 Scroll        t=50 Input     t=60 Resize
-//   t=70 Visibility    t=80 Focus         t=90 Navigation
+//   t=70 Visibility    t=80 Focus         t=90 Navigation t=91 StyleSheet
+//   t=92 StyleRule     t=93 AdoptedSheets t=94 Media      t=94 ImageSource
 void AddStandardEvents(FlatBufferBuilder& fbb, std::vector<Offset<w::Event>>* events) {
   auto add = [&](uint32_t t, w::Payload type, Offset<void> payload) {
     events->push_back(w::CreateEvent(fbb, t, type, payload));
@@ -63,6 +64,16 @@ void AddStandardEvents(FlatBufferBuilder& fbb, std::vector<Offset<w::Event>>* ev
   add(80, w::Payload::Focus, w::CreateFocus(fbb, 3, false).Union());
   add(90, w::Payload::Navigation,
       w::CreateNavigation(fbb, w::NavigationKind::PushState, 10).Union());
+  std::vector<uint32_t> rules{6, 7};
+  add(91, w::Payload::StyleSheet, w::CreateStyleSheet(fbb, 40, 0, fbb.CreateVector(rules), true).Union());
+  std::vector<uint32_t> path{1, 0};
+  add(92, w::Payload::StyleRule,
+      w::CreateStyleRule(fbb, 40, w::RuleOp::Insert, fbb.CreateVector(path), 7).Union());
+  std::vector<uint32_t> sheets{40};
+  add(93, w::Payload::AdoptedSheets, w::CreateAdoptedSheets(fbb, 1, fbb.CreateVector(sheets)).Union());
+  add(94, w::Payload::Media,
+      w::CreateMedia(fbb, 3, w::MediaAction::Seeked, 1500, 100, 50, false, true, true).Union());
+  add(94, w::Payload::ImageSource, w::CreateImageSource(fbb, 3, 10).Union());
 }
 
 Bytes Zeros64MiB() { return Bytes(size_t{64} << 20, 0); }
@@ -116,6 +127,32 @@ Bytes BuildBatch(const BatchSpec& spec) {
     std::vector<Offset<w::Node>> nodes{w::CreateNode(fbb, 0, 0, 0, w::NodeType::Element)};
     events.push_back(w::CreateEvent(fbb, 97, w::Payload::FullSnapshot,
                                     w::CreateFullSnapshot(fbb, fbb.CreateVector(nodes)).Union()));
+  }
+  if (spec.bad_v2_event != 0) {
+    Offset<void> payload;
+    w::Payload type = w::Payload::StyleRule;
+    switch (spec.bad_v2_event) {
+      case 1:
+        payload = w::CreateStyleRule(fbb, 40, w::RuleOp::Delete).Union();
+        break;
+      case 2:
+        type = w::Payload::Media;
+        payload = w::CreateMedia(fbb, 3, w::MediaAction::VolumeChange, 0, 100, 101).Union();
+        break;
+      case 3: {
+        type = w::Payload::AdoptedSheets;
+        std::vector<uint32_t> sheets{40, 0};
+        payload = w::CreateAdoptedSheets(fbb, 1, fbb.CreateVector(sheets)).Union();
+        break;
+      }
+      default: {
+        type = w::Payload::StyleSheet;
+        std::vector<uint32_t> rules{6, 999};
+        payload = w::CreateStyleSheet(fbb, 40, 0, fbb.CreateVector(rules)).Union();
+        break;
+      }
+    }
+    events.push_back(w::CreateEvent(fbb, 98, type, payload));
   }
   for (uint32_t i = 0; i < spec.extra_click_events; ++i) {
     events.push_back(w::CreateEvent(fbb, 98, w::Payload::Click, w::CreateClick(fbb, 3).Union()));
@@ -261,19 +298,19 @@ const std::vector<BadCase>& BadCases() {
          s.schema_version = 0;
          return Body(s);
        }},
-      {"SchemaVersion99", 422, "schema version 99 is newer than this collector's version 1",
+      {"SchemaVersion99", 422, "schema version 99 is newer than this collector's version 2",
        [] {
          BatchSpec s;
          s.schema_version = 99;
          return Body(s);
        }},
-      {"UnknownEventType200", 422, "event 11 has unknown type 200",
+      {"UnknownEventType200", 422, "event 16 has unknown type 200",
        [] {
          BatchSpec s;
          s.raw_event_type = 200;
          return Body(s);
        }},
-      {"EventTypeNone", 400, "event 11 has no payload type",
+      {"EventTypeNone", 400, "event 16 has no payload type",
        [] {
          BatchSpec s;
          s.raw_event_type = 0;
@@ -321,7 +358,31 @@ const std::vector<BadCase>& BadCases() {
          s.node_with_id_zero = true;
          return Body(s);
        }},
-      {"TooManyEvents", 413, "100011 events, over the 100000 event limit",
+      {"StyleRuleWithoutPath", 400, "event 16: StyleRule.path must hold 1 to 32 indexes",
+       [] {
+         BatchSpec s;
+         s.bad_v2_event = 1;
+         return Body(s);
+       }},
+      {"MediaVolumeOver100", 400, "event 16: Media.volume_x100 is over 100",
+       [] {
+         BatchSpec s;
+         s.bad_v2_event = 2;
+         return Body(s);
+       }},
+      {"AdoptedSheetZero", 400, "event 16: AdoptedSheets.sheets refers to node id 0",
+       [] {
+         BatchSpec s;
+         s.bad_v2_event = 3;
+         return Body(s);
+       }},
+      {"StyleSheetRuleOutOfRange", 400, "event 16: StyleSheet.rules string index 999 is out of range (13 strings)",
+       [] {
+         BatchSpec s;
+         s.bad_v2_event = 4;
+         return Body(s);
+       }},
+      {"TooManyEvents", 413, "100016 events, over the 100000 event limit",
        [] {
          BatchSpec s;
          s.extra_click_events = 100000;

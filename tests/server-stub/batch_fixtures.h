@@ -17,20 +17,24 @@ using Bytes = std::vector<uint8_t>;
 const std::vector<std::string>& StandardStrings();
 
 struct BatchSpec {
-  uint16_t schema_version = 1;
+  uint16_t schema_version = 2;
   std::string site_key = "site_a";
   std::string session_id = "sess_1";
   std::string page_view_id = "pv_1";
   uint32_t seq = 0;
   uint64_t base_time = 1700000000000;
   std::vector<std::string> strings = StandardStrings();
-  // One event of every payload type (11 events; see batch_fixtures.cc).
+  // One event of every payload type (16 events; see batch_fixtures.cc).
   bool standard_events = true;
   // Appended after the standard events when set:
   int raw_event_type = -1;          // an event with this payload type byte, built by hand
   uint32_t input_value_index = 0;   // an Input event whose value is this string index
   bool node_with_id_zero = false;   // a FullSnapshot holding a node with id 0
   uint32_t extra_click_events = 0;  // this many more Click events
+  // A schema-2 event that verifies but means nothing: 1 StyleRule without a
+  // path, 2 Media at volume 101, 3 AdoptedSheets naming sheet 0,
+  // 4 StyleSheet with a rule string index out of range.
+  int bad_v2_event = 0;
   // Structural damage:
   bool omit_session_id = false;
   std::string file_identifier = "SRB1";

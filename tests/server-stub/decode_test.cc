@@ -38,12 +38,12 @@ StoredBatch Stored(const BatchSpec& spec) {
 // change here is a change of the documented JSON format.
 constexpr char kStandardEvents[] =
     R"([)"
-    R"({"pageView":"pv_1","seq":0,"time":1700000000000,"type":"PageMeta","url":"https://example.test/home","referrer":"https://ref.test/","title":"Home page","viewportW":1280,"viewportH":720,"screenW":1920,"screenH":1080,"dprX100":200,"device":1},)"
+    R"({"pageView":"pv_1","seq":0,"time":1700000000000,"type":"PageMeta","url":"https://example.test/home","referrer":"https://ref.test/","title":"Home page","viewportW":1280,"viewportH":720,"screenW":1920,"screenH":1080,"dprX100":200,"device":1,"previousPageView":""},)"
     R"({"pageView":"pv_1","seq":0,"time":1700000000005,"type":"FullSnapshot","nodes":[)"
     R"({"id":1,"parent":0,"prev":0,"type":9,"ns":0,"name":"","value":"","attrs":[]},)"
     R"({"id":2,"parent":1,"prev":0,"type":1,"ns":0,"name":"html","value":"","attrs":[]},)"
     R"({"id":3,"parent":2,"prev":0,"type":1,"ns":0,"name":"body","value":"","attrs":[["class","main"]]},)"
-    R"({"id":4,"parent":3,"prev":0,"type":3,"ns":0,"name":"","value":"Hi \"you\"\n\t\\ <b>","attrs":[]}],"scrollX":0,"scrollY":40},)"
+    R"({"id":4,"parent":3,"prev":0,"type":3,"ns":0,"name":"","value":"Hi \"you\"\n\t\\ <b>","attrs":[]}],"scrollX":0,"scrollY":40,"checkpoint":false},)"
     R"({"pageView":"pv_1","seq":0,"time":1700000000010,"type":"Mutation","removes":[4],)"
     R"("adds":[{"id":5,"parent":3,"prev":0,"type":3,"ns":0,"name":"","value":"changed","attrs":[]}],)"
     R"("attrs":[{"node":3,"name":"data-x","value":"main","removed":false},{"node":3,"name":"class","value":"","removed":true}],)"
@@ -55,7 +55,12 @@ constexpr char kStandardEvents[] =
     R"({"pageView":"pv_1","seq":0,"time":1700000000060,"type":"Resize","width":800,"height":600},)"
     R"({"pageView":"pv_1","seq":0,"time":1700000000070,"type":"Visibility","state":2},)"
     R"({"pageView":"pv_1","seq":0,"time":1700000000080,"type":"Focus","target":3,"focused":false},)"
-    R"({"pageView":"pv_1","seq":0,"time":1700000000090,"type":"Navigation","kind":1,"url":"https://example.test/next"})"
+    R"({"pageView":"pv_1","seq":0,"time":1700000000090,"type":"Navigation","kind":1,"url":"https://example.test/next"},)"
+    R"({"pageView":"pv_1","seq":0,"time":1700000000091,"type":"StyleSheet","sheet":40,"owner":0,"disabled":true,"rules":["class","main"]},)"
+    R"({"pageView":"pv_1","seq":0,"time":1700000000092,"type":"StyleRule","sheet":40,"op":0,"path":[1,0],"rule":"main"},)"
+    R"({"pageView":"pv_1","seq":0,"time":1700000000093,"type":"AdoptedSheets","target":1,"sheets":[40]},)"
+    R"({"pageView":"pv_1","seq":0,"time":1700000000094,"type":"Media","target":3,"action":3,"timeMs":1500,"rateX100":100,"volumeX100":50,"muted":false,"paused":true,"loop":true},)"
+    R"({"pageView":"pv_1","seq":0,"time":1700000000094,"type":"ImageSource","target":3,"url":"https://example.test/next"})"
     R"(])";
 
 TEST(DecodeTest, EveryEventTypeMatchesTheDocumentedJson) {

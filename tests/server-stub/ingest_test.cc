@@ -36,8 +36,8 @@ TEST(IngestTest, AcceptsStandardBatchAndExtractsItsHeader) {
   EXPECT_EQ(b.page_view_id, "pv_1");
   EXPECT_EQ(b.seq, 7u);
   EXPECT_EQ(b.base_time, 1700000000000u);
-  EXPECT_EQ(b.end_time, 1700000000090u);  // the Navigation event at t=90
-  EXPECT_EQ(b.event_count, 11u);
+  EXPECT_EQ(b.end_time, 1700000000094u);  // the Media and ImageSource events at t=94
+  EXPECT_EQ(b.event_count, 16u);
   EXPECT_EQ(b.compressed_bytes, body.size());
 }
 
@@ -91,8 +91,8 @@ TEST(IngestTest, LimitsAreConfigurable) {
   limits.max_events = 10;
   const Status s = Ingest(body, &b, limits);
   EXPECT_EQ(s.code(), StatusCode::kTooLarge);
-  EXPECT_EQ(s.message(), "batch has 11 events, over the 10 event limit");
-  limits.max_events = 11;
+  EXPECT_EQ(s.message(), "batch has 16 events, over the 10 event limit");
+  limits.max_events = 16;
   EXPECT_TRUE(Ingest(body, &b, limits).ok());
 }
 
@@ -163,7 +163,8 @@ bool IndependentlyValid(const Bytes& body, const ValidBatch& accepted) {
   flatbuffers::Verifier verifier(raw.data(), raw.size());
   if (!rec::wire::VerifyBatchBuffer(verifier)) return false;
   const auto* batch = rec::wire::GetBatch(raw.data());
-  return batch->schema_version() == 1 && batch->session_id()->str() == accepted.session_id;
+  return (batch->schema_version() == 1 || batch->schema_version() == 2) &&
+         batch->session_id()->str() == accepted.session_id;
 }
 
 TEST(IngestFuzzTest, MutatedBodiesNeverCrashAndOnlyVerifiedOnesPass) {

@@ -42,7 +42,7 @@ test('a flush yields one zstd frame holding a verified-looking batch', () => {
   assert.equal(s.errorCode(), 0);
   const bytes = records(4, ({ u, s: str, i, tag }) => {
     tag(0x0B); u(3); u(12); i(100); i(200); i(5); i(6); u(0);     // CLICK
-    tag(0x0D); u(1); u(12); str('hunter2'); u(0);                  // INPUT, strict: masked
+    tag(0x0D); u(1); u(12); u(0); str('hunter2'); u(0);            // INPUT, strict: masked
   });
   const { code, frame } = flush(s, bytes);
   assert.equal(code, 0, s.errorMessage());
@@ -96,7 +96,7 @@ test('an input buffer over the cap is refused', () => {
 test('memory growth keeps big flushes working', () => {
   const s = new M.Session({ ...config, privacyMode: 2 });
   const bytes = records(0, ({ u, s: str, tag }) => {
-    tag(0x02); u(0); u(0); u(0);                                   // SNAP_BEGIN
+    tag(0x02); u(0); u(0); u(0); u(0);                                 // SNAP_BEGIN
     for (let id = 1; id <= 20000; id++) {
       tag(0x06); u(id); u(id === 1 ? 0 : 1); u(0); u(3); u(0); u(0); str(''); str('text node ' + id); u(0);
     }
@@ -114,7 +114,7 @@ test('the browser build compresses at levels 1 to 3 only (fast match finders)', 
     const s = new M.Session({ ...config, privacyMode: 2, compressionLevel: level });
     assert.equal(s.errorCode(), 0, `level ${level}`);
     const bytes = records(0, ({ u, s: str, tag }) => {
-      tag(0x02); u(0); u(0); u(0);
+      tag(0x02); u(0); u(0); u(0); u(0);
       for (let id = 1; id <= 3000; id++) { tag(0x06); u(id); u(id === 1 ? 0 : 1); u(0); u(3); u(0); u(0); str(''); str('row ' + (id % 37)); u(0); }
       tag(0x03);
     });

@@ -30,24 +30,35 @@
 // appear only between a *_BEGIN and its *_END.
 //
 //   0x01 META        dt u, url s, referrer s, title s, viewport_w u,
-//                    viewport_h u, screen_w u, screen_h u, dpr_x100 u, device u
-//   0x02 SNAP_BEGIN  dt u, scroll_x i, scroll_y i
+//                    viewport_h u, screen_w u, screen_h u, dpr_x100 u, device u,
+//                    previous_page_view s
+//   0x02 SNAP_BEGIN  dt u, scroll_x i, scroll_y i, flags u (bit 0: checkpoint)
 //   0x03 SNAP_END
 //   0x04 MUT_BEGIN   dt u
 //   0x05 MUT_END
 //   0x06 NODE        id u, parent u, prev u, node_type u, ns u, flags u,
 //                    name s, value s, attr_count u, {name s, value s}*
 //   0x07 REMOVE      id u                              (mutation only)
-//   0x08 ATTR        id u, name s, removed u, [value s if removed == 0]
-//   0x09 TEXT        id u, value s
+//   0x08 ATTR        id u, flags u, name s, removed u, [value s if removed == 0]
+//   0x09 TEXT        id u, flags u, value s
 //   0x0A MOVE        dt u, count u, {dt u, x i, y i}*  (point dt: after the record)
 //   0x0B CLICK       dt u, target u, x i, y i, ex i, ey i, button u
 //   0x0C SCROLL      dt u, target u, x i, y i
-//   0x0D INPUT       dt u, target u, value s, checked u
+//   0x0D INPUT       dt u, target u, flags u, value s, checked u
 //   0x0E RESIZE      dt u, width u, height u
 //   0x0F VISIBILITY  dt u, state u            (1 visible, 2 hidden)
 //   0x10 FOCUS       dt u, target u, focused u
 //   0x11 NAV         dt u, kind u, url s      (NavigationKind numbers)
+//   0x12 SHEET       dt u, sheet u, owner u, flags u (bit 0: disabled),
+//                    count u, {rule s}*          (StyleSheet; rules as CSS)
+//   0x13 RULE        dt u, sheet u, op u, depth u, {index u}*depth,
+//                    [rule s if op == 0]          (StyleRule; depth >= 1)
+//   0x14 ADOPT       dt u, target u, count u, {sheet u}*
+//   0x15 MEDIA       dt u, target u, action u, time_ms u, rate_x100 u,
+//                    volume_x100 u, flags u (bit 0 muted, 1 paused, 2 loop)
+//   0x16 IMGSRC      dt u, target u, url s
+//
+// Value flags (NODE, ATTR, TEXT, INPUT `flags`): kNodeFlag* below.
 //
 // Node ids are assigned by the glue (a WeakMap from node to id), start at 1
 // (the document) and are never reused. Enum-valued fields use the numbers of
@@ -86,10 +97,32 @@ enum class RecordTag : uint8_t {
   kVisibility = 0x0F,
   kFocus = 0x10,
   kNavigation = 0x11,
+  kSheet = 0x12,
+  kRule = 0x13,
+  kAdopt = 0x14,
+  kMedia = 0x15,
+  kImageSource = 0x16,
 };
 
-// NODE flags.
+// Value flags of NODE, ATTR, TEXT and INPUT records.
 inline constexpr uint32_t kNodeFlagStyleText = 1u << 0;  // text inside <style>
+// Inside a region the site unmasked (privacy.unmask): the gate treats the
+// value as in relaxed mode, personal-data detection included. The glue never
+// sets it on a value it must not read.
+inline constexpr uint32_t kNodeFlagUnmasked = 1u << 1;
+inline constexpr uint32_t kNodeKnownFlags = kNodeFlagStyleText | kNodeFlagUnmasked;
+
+// SNAP_BEGIN flags.
+inline constexpr uint32_t kSnapshotFlagCheckpoint = 1u << 0;
+// SHEET flags.
+inline constexpr uint32_t kSheetFlagDisabled = 1u << 0;
+// MEDIA flags.
+inline constexpr uint32_t kMediaFlagMuted = 1u << 0;
+inline constexpr uint32_t kMediaFlagPaused = 1u << 1;
+inline constexpr uint32_t kMediaFlagLoop = 1u << 2;
+// Deepest RULE index path: CSS nests grouping rules, but not this deep in
+// any real sheet.
+inline constexpr uint32_t kMaxRulePathDepth = 32;
 
 // Length classes of a value the glue masked without sending.
 inline constexpr uint32_t kLengthEmpty = 0;   // ""

@@ -5,7 +5,8 @@
 const NAMES = {
   1: 'META', 2: 'SNAP_BEGIN', 3: 'SNAP_END', 4: 'MUT_BEGIN', 5: 'MUT_END', 6: 'NODE',
   7: 'REMOVE', 8: 'ATTR', 9: 'TEXT', 10: 'MOVE', 11: 'CLICK', 12: 'SCROLL', 13: 'INPUT',
-  14: 'RESIZE', 15: 'VISIBILITY', 16: 'FOCUS', 17: 'NAV',
+  14: 'RESIZE', 15: 'VISIBILITY', 16: 'FOCUS', 17: 'NAV', 18: 'SHEET', 19: 'RULE', 20: 'ADOPT',
+  21: 'MEDIA', 22: 'IMGSRC',
 };
 const STRUCTURAL = new Set([3, 5, 6, 7, 8, 9]);
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -61,10 +62,10 @@ export function readRecords(bytes) {
     switch (tag) {
       case 1:
         Object.assign(r, { t: timed(), url: s(), referrer: s(), title: s(), viewportW: u(),
-          viewportH: u(), screenW: u(), screenH: u(), dprX100: u(), device: u() });
+          viewportH: u(), screenW: u(), screenH: u(), dprX100: u(), device: u(), previousPageView: s() });
         break;
       case 2:
-        Object.assign(r, { t: timed(), scrollX: i(), scrollY: i() });
+        Object.assign(r, { t: timed(), scrollX: i(), scrollY: i(), flags: u() });
         group = 'snapshot';
         break;
       case 4:
@@ -89,6 +90,7 @@ export function readRecords(bytes) {
         break;
       case 8: {
         r.id = u();
+        r.flags = u();
         r.name = s();
         const removed = u();
         if (removed > 1) fail('removed flag over 1');
@@ -97,7 +99,7 @@ export function readRecords(bytes) {
         break;
       }
       case 9:
-        Object.assign(r, { id: u(), value: s() });
+        Object.assign(r, { id: u(), flags: u(), value: s() });
         break;
       case 10: {
         r.t = timed();
@@ -114,7 +116,7 @@ export function readRecords(bytes) {
         Object.assign(r, { t: timed(), target: u(), x: i(), y: i() });
         break;
       case 13:
-        Object.assign(r, { t: timed(), target: u(), value: s(), checked: u() === 1 });
+        Object.assign(r, { t: timed(), target: u(), flags: u(), value: s(), checked: u() === 1 });
         break;
       case 14:
         Object.assign(r, { t: timed(), width: u(), height: u() });
@@ -127,6 +129,38 @@ export function readRecords(bytes) {
         break;
       case 17:
         Object.assign(r, { t: timed(), kind: u(), url: s() });
+        break;
+      case 18: {
+        Object.assign(r, { t: timed(), sheet: u(), owner: u(), flags: u() });
+        const n = u();
+        r.rules = [];
+        for (let k = 0; k < n; k++) r.rules.push(s());
+        break;
+      }
+      case 19: {
+        Object.assign(r, { t: timed(), sheet: u(), op: u() });
+        const depth = u();
+        if (depth < 1 || depth > 32) fail(`rule path depth ${depth}`);
+        r.path = [];
+        for (let k = 0; k < depth; k++) r.path.push(u());
+        if (r.op === 0) r.rule = s();
+        else if (r.op !== 1) fail(`rule op ${r.op}`);
+        break;
+      }
+      case 20: {
+        Object.assign(r, { t: timed(), target: u() });
+        const n = u();
+        r.sheets = [];
+        for (let k = 0; k < n; k++) r.sheets.push(u());
+        break;
+      }
+      case 21:
+        Object.assign(r, { t: timed(), target: u(), action: u(), timeMs: u(), rateX100: u(),
+          volumeX100: u(), flags: u() });
+        if (r.volumeX100 > 100) fail('volume over 100');
+        break;
+      case 22:
+        Object.assign(r, { t: timed(), target: u(), url: s() });
         break;
     }
     records.push(r);
