@@ -415,14 +415,14 @@ Status CheckDecompressed(std::vector<uint8_t> bytes, size_t compressed_bytes,
       out->end_time = std::max(out->end_time, out->base_time + e->t());
     }
   }
-  out->compressed_bytes = n;
+  out->compressed_bytes = compressed_bytes;
   return Status::Ok();
 }
 
-}  // namespace collector
 Status IngestBatch(const uint8_t* body, size_t n, const IngestLimits& limits, ValidBatch* out) {
   std::vector<uint8_t> bytes;
   RECORDER_RETURN_IF_ERROR(Decompress(body, n, limits, &bytes));
   return CheckDecompressed(std::move(bytes), n, limits, out);
 }
 
+}  // namespace collector
