@@ -117,8 +117,16 @@ export class Replayer {
 
   // Rebuilds the page as it was at `time` (epoch ms, like the events').
   seek(time) {
+    this.goTo(time, true);
+  }
+
+  // full: a jump (every scroll and media position set again); otherwise a
+  // play tick, where media only change on their own events (setting
+  // currentTime every frame would stutter) and scrolls already hold.
+  goTo(time, full) {
     if (!this.document) throw new Error('Replayer.seek before ready');
     const k = lastAtOrBefore(this.events, time);
+    const before = this.base;
     let s = k;
     while (s >= 0 && this.events[s].type !== 'FullSnapshot') s--;
     if (s < 0) {
@@ -129,9 +137,10 @@ export class Replayer {
       this.rebuild(s);
       this.applyRange(s + 1, k);
     }
+    const rebuilt = this.base !== before;
     this.applied = k;
     this.time = time;
-    this.settle();
+    this.settle(full || rebuilt);
   }
 
   // Offsets from the first event, for viewers with a 0-based time bar.
@@ -254,9 +263,9 @@ export class Replayer {
     this.wrapper.style.height = `${height}px`;
   }
 
-  settle() {
-    this.state.settleScrolls();
-    this.state.settleMedia(this.time, this.playing);
+  settle(full) {
+    if (full) this.state.settleScrolls();
+    this.state.settleMedia(this.time, this.playing, !full);
     const win = this.window;
     this.overlay.draw(this.time, this.pageView, win ? win.scrollX : 0, win ? win.scrollY : 0);
   }
@@ -270,7 +279,7 @@ export class Replayer {
     const tick = () => {
       if (!this.playing) return;
       const t = Math.min(this.endTime, from + (performance.now() - wallStart) * this.rate);
-      this.seek(t);
+      this.goTo(t, false);
       if (t >= this.endTime) { this.pause(); return; }
       this.raf = this.frame.ownerDocument.defaultView.requestAnimationFrame(tick);
     };

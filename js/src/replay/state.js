@@ -16,6 +16,7 @@ export class PageState {
   reset() {
     this.scrolls = new Map();   // node id -> [x, y]
     this.media = new Map();     // node id -> { timeMs, rate, paused, loop, at }
+    this.mediaChanged = new Set();  // ids with an event since the last settle
     this.images = new WeakMap();  // element -> recorded current source
   }
 
@@ -62,6 +63,7 @@ export class PageState {
       this.onError(`${where}: media event for unknown or non-media node ${ev.target}`);
       return;
     }
+    this.mediaChanged.add(ev.target);
     this.media.set(ev.target, {
       timeMs: ev.timeMs, rate: (ev.rateX100 || 100) / 100, paused: !!ev.paused, loop: !!ev.loop, at: ev.time,
     });
@@ -69,8 +71,11 @@ export class PageState {
 
   // Puts each media element where the recording had it at `now`: its last
   // known position, advanced by the time played since. Always muted.
-  settleMedia(now, playing) {
+  settleMedia(now, playing, changedOnly = false) {
+    const changed = this.mediaChanged;
+    this.mediaChanged = new Set();
     for (const [id, s] of this.media) {
+      if (changedOnly && !changed.has(id)) continue;
       const el = this.builder.node(id);
       if (!el || typeof el.play !== 'function') continue;
       el.muted = true;
