@@ -142,7 +142,8 @@ const STATIC = async () => {
     '<div id="closed-host"><b>closed light</b></div>' +
     '<x-card id="card"><i>slotted</i></x-card>' +
     '<iframe id="frame" srcdoc="<p id=&quot;fp&quot;>in frame</p><div id=&quot;fhost&quot;></div>"></iframe>' +
-    '<iframe id="sandboxed" sandbox srcdoc="<p>opaque</p>"></iframe>';
+    '<iframe id="sandboxed" sandbox srcdoc="<p>opaque</p>"></iframe>' +
+    `<iframe id="cross" src="${location.origin.replace('127.0.0.1', 'localhost')}/child.html"></iframe>`;
   const host = document.getElementById('host');
   const sr = host.attachShadow({ mode: 'open' });
   sr.innerHTML = '<p id="in-shadow">shadow text</p><div id="nested-host"></div><slot></slot>';
@@ -179,6 +180,7 @@ test('snapshot: open shadow roots (nested, custom elements) and same-origin ifra
   assert.equal(docs.length, 2, 'the page and the same-origin iframe; the sandboxed one has none');
   assert.equal(docs[1].parent, frameId);
   assert.ok(!nodes.some((n) => n.parent === idOf('id', 'sandboxed')), 'opaque iframe: no document');
+  assert.ok(!nodes.some((n) => n.parent === idOf('id', 'cross')), 'cross-origin iframe: no document');
   // Closed roots are not read.
   assert.ok(!JSON.stringify(records).includes('closed content'));
   assert.ok(replayer.nodes.size > 0 && idOf('id', 'fdeep') > 0 && idOf('id', 'deep') > 0 && idOf('id', 'card-title') > 0);

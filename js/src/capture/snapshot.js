@@ -208,6 +208,7 @@ class LiveWalk {
     const frames = this.frames;
     let next = frames.length ? this.resume(frames[frames.length - 1], mutations) : null;
     let n = 0;
+    const pending = mutations === null ? null : (r) => mutations.pending(r);
     while (frames.length) {
       const f = frames[frames.length - 1];
       if (next === null) {
@@ -233,7 +234,7 @@ class LiveWalk {
       if (opens) frames.push({ node, id, prev: 0, last: null });
       // An open shadow root or an iframe's document comes right after its
       // element, before the element's own children: its frame goes on top.
-      const inner = ser.inner(node, id, mutations === null ? null : (r) => mutations.pending(r));
+      const inner = ser.inner(node, id, pending);
       if (inner !== null) frames.push({ node: inner, id: this.mirror.id(inner), prev: 0, last: null });
       if (opens || inner !== null) next = this.resume(frames[frames.length - 1], mutations);
       if (++n % CHECK_EVERY === 0 && perfNow() >= deadline) return false;
