@@ -135,6 +135,7 @@ test('nothing of the page runs: handlers, script URLs, scripts, refresh, base ta
     el(10, 5, 8, 'iframe', [['src', '/host.html'], ['srcdoc', '<script>parent.parent.pwned=4</script>']]),
     el(11, 5, 10, 'form', [['action', 'javascript:parent.pwned=5']]),
     el(12, 5, 11, 'video', [['autoplay', ''], ['src', 'data:,']]),
+    el(15, 5, 12, 'noscript'), text(16, 15, 0, '<img src="/tracking.gif">'),
   ], { head: [el(13, 4, 0, 'meta', [['http-equiv', 'refresh'], ['content', '0;url=/host.html']]),
     el(14, 4, 13, 'base', [['target', '_top'], ['href', '/']])] })];
   const out = await inPage(events, async (r, T0) => {
@@ -154,6 +155,8 @@ test('nothing of the page runs: handlers, script URLs, scripts, refresh, base ta
       video: d.querySelector('video').outerHTML,
       recordedImg: attrs('img'), recordedIframe: attrs('iframe'),
       sandbox: r.frame.getAttribute('sandbox'),
+      noscript: r.window.getComputedStyle(d.querySelector('noscript')).display,
+      recordedNoscript: Object.fromEntries(r.attributesOf(d.querySelector('noscript'))),
       stillHere: r.document.body !== null && location.pathname === '/host.html',
       errors: r.errors,
     };
@@ -168,6 +171,8 @@ test('nothing of the page runs: handlers, script URLs, scripts, refresh, base ta
   assert.equal(out.base, '<base href="https://site.test/">');
   assert.equal(out.video, '<video src="data:,"></video>');
   assert.equal(out.sandbox, 'allow-same-origin');
+  assert.equal(out.noscript, 'none', '<noscript> text stays hidden as it was live');
+  assert.deepEqual(out.recordedNoscript, {});
   assert.deepEqual(out.recordedImg, { src: 'data:,', onerror: 'parent.pwned = 1', alt: 'a' });
   assert.deepEqual(out.recordedIframe, { src: '/host.html', srcdoc: '<script>parent.parent.pwned=4</script>' });
   assert.ok(out.stillHere);

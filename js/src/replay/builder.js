@@ -242,6 +242,9 @@ export class Builder {
     const extra = forced(el.localName);
     if (extra) for (const [name, value] of extra) el.setAttribute(name, value);
     if (el.localName === 'video' || el.localName === 'audio') el.muted = true;
+    // The live page ran scripts, so its <noscript> content is raw text that
+    // was never shown; the replay frame runs none and would show that text.
+    if (el.localName === 'noscript') this.override(el, 'style', 'display: none !important');
     return el;
   }
 
