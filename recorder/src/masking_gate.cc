@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "attribute_policy.h"
 #include "recorder/records.h"
 
 namespace recorder {
@@ -22,22 +23,6 @@ constexpr std::string_view kTokens[] = {
     "********************************************************************************"
     "****************",
 };
-
-// Attributes whose value is page content, masked like text.
-bool IsContentAttribute(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> kNames = {
-      "title", "alt", "aria-label", "aria-description", "aria-valuetext",
-      "placeholder", "label", "summary", "content"};
-  if (name.substr(0, 5) == "data-") return true;
-  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
-}
-
-bool IsUrlAttribute(std::string_view name) {
-  static constexpr std::array<std::string_view, 11> kNames = {
-      "href", "src", "action", "formaction", "poster", "cite", "data",
-      "background", "xlink:href", "ping", "longdesc"};
-  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
-}
 
 bool IsWhitespace(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -104,6 +89,87 @@ std::string ReplaceSpans(std::string_view v, const std::vector<PiiSpan>& spans) 
     pos = s.end;
   }
   out.append(v.substr(pos));
+  return out;
+}
+
+
+// "url 1x, url 2x": each candidate's URL scrubbed, its descriptor kept.
+std::string ScrubSrcset(std::string_view v, const std::vector<std::string>& allow) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < v.size()) {
+    size_t comma = v.find(',', pos);
+    std::string_view candidate = v.substr(pos, comma == std::string_view::npos ? v.npos : comma - pos);
+    size_t start = candidate.find_first_not_of(" \t\n");
+    if (start != std::string_view::npos) {
+      candidate.remove_prefix(start);
+      size_t space = candidate.find_first_of(" \t\n");
+      std::string_view url = candidate.substr(0, space);
+      if (!out.empty()) out += ", ";
+      out += MaskingGate::ScrubUrl(url, allow);
+      if (space != std::string_view::npos) out += candidate.substr(space);
+    }
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+// Space-separated URLs (ping), each scrubbed.
+std::string ScrubUrlList(std::string_view v, const std::vector<std::string>& allow) {
+  std::string out;
+  size_t pos = 0;
+  while ((pos = v.find_first_not_of(" \t\n\r\f", pos)) != std::string_view::npos) {
+    size_t end = std::min(v.find_first_of(" \t\n\r\f", pos), v.size());
+    if (!out.empty()) out += ' ';
+    out += MaskingGate::ScrubUrl(v.substr(pos, end - pos), allow);
+    pos = end;
+  }
+  return out;
+}
+
+// An inline style: every url() scrubbed like a URL attribute and, when
+// `mask_strings`, every quoted string emptied (content: and custom
+// properties are text the page shows). The glue does the same before
+// sending; this holds whatever the glue did.
+std::string ScrubInlineCss(std::string_view v, const std::vector<std::string>& allow, bool mask_strings) {
+  std::string out;
+  out.reserve(v.size());
+  size_t i = 0;
+  while (i < v.size()) {
+    const char c = v[i];
+    if (c == '"' || c == '\'') {
+      size_t end = i + 1;
+      while (end < v.size() && v[end] != c) end += v[end] == '\\' ? 2 : 1;
+      end = std::min(end + 1, v.size());
+      if (mask_strings) {
+        out.append(2, c);
+      } else {
+        out.append(v.substr(i, end - i));
+      }
+      i = end;
+      continue;
+    }
+    if ((c == 'u' || c == 'U') && StartsWithNoCase(v.substr(i), "url(")) {
+      size_t close = v.find(')', i + 4);
+      if (close == std::string_view::npos) close = v.size();
+      std::string_view inner = v.substr(i + 4, close - i - 4);
+      size_t a = inner.find_first_not_of(" \t\n\r\f");
+      size_t b = inner.find_last_not_of(" \t\n\r\f");
+      inner = a == std::string_view::npos ? std::string_view() : inner.substr(a, b - a + 1);
+      std::string_view quote;
+      if (!inner.empty() && (inner.front() == '"' || inner.front() == '\'')) {
+        quote = inner.substr(0, 1);
+        inner.remove_prefix(1);
+        if (!inner.empty() && inner.back() == quote[0]) inner.remove_suffix(1);
+      }
+      out.append("url(").append(quote).append(MaskingGate::ScrubUrl(inner, allow)).append(quote).append(")");
+      i = close + 1;
+      continue;
+    }
+    out += c;
+    ++i;
+  }
   return out;
 }
 
@@ -293,42 +359,39 @@ GatedString MaskingGate::Apply(const RawString& raw, FieldKind kind, std::string
       break;
   }
 
-  // Attribute values: decided by the attribute's name.
-  if (attr_name.size() > 2 && attr_name.substr(0, 2) == "on") {
-    // Inline handlers are code with embedded data; the replay never runs them.
-    return Scrubbed(v, {});
-  }
-  if (attr_name == "srcdoc") return Mask(raw);
-  if (attr_name == "value") {
-    RawString as_input{v, false, 0};
-    return Apply(as_input, FieldKind::kInputValue);
-  }
-  if (IsUrlAttribute(attr_name)) return ScrubbedUrl(v);
-  if (attr_name == "srcset") {
-    // "url 1x, url 2x": scrub each candidate's URL, keep its descriptor.
-    std::string out;
-    size_t pos = 0;
-    while (pos < v.size()) {
-      size_t comma = v.find(',', pos);
-      std::string_view candidate = v.substr(pos, comma == std::string_view::npos ? v.npos : comma - pos);
-      size_t start = candidate.find_first_not_of(" \t\n");
-      if (start != std::string_view::npos) {
-        candidate.remove_prefix(start);
-        size_t space = candidate.find_first_of(" \t\n");
-        std::string_view url = candidate.substr(0, space);
-        if (!out.empty()) out += ", ";
-        out += ScrubUrl(url, allow_query_params_);
-        if (space != std::string_view::npos) out += candidate.substr(space);
-      }
-      if (comma == std::string_view::npos) break;
-      pos = comma + 1;
+  // Attribute values: decided by the attribute's name (attribute_policy.h).
+  switch (PolicyOfAttribute(attr_name)) {
+    case AttrPolicy::kDropped:
+      return Scrubbed(v, {});
+    case AttrPolicy::kMasked:
+      return Mask(raw);
+    case AttrPolicy::kFieldValue: {
+      RawString as_input{v, false, 0};
+      return Apply(as_input, FieldKind::kInputValue);
     }
-    owned_.push_back(std::move(out));
-    return Scrubbed(v, owned_.back());
+    case AttrPolicy::kUrl:
+      return ScrubbedUrl(v);
+    case AttrPolicy::kUrlList:
+      owned_.push_back(ScrubUrlList(v, allow_query_params_));
+      return Scrubbed(v, owned_.back());
+    case AttrPolicy::kSrcset:
+      owned_.push_back(ScrubSrcset(v, allow_query_params_));
+      return Scrubbed(v, owned_.back());
+    case AttrPolicy::kStyle: {
+      std::string css = ScrubInlineCss(v, allow_query_params_, mode_ == PrivacyMode::kStrict);
+      if (css == v) return RedactedCss(v);
+      ++masked_;
+      owned_.push_back(std::move(css));
+      return RedactedCss(owned_.back());
+    }
+    case AttrPolicy::kContent:
+      if (mode_ == PrivacyMode::kStrict) return Mask(raw);
+      return Redacted(v);
+    case AttrPolicy::kAsIs:
+      break;
   }
-  if (IsContentAttribute(attr_name) && mode_ == PrivacyMode::kStrict) return Mask(raw);
-  if (attr_name == "style") return RedactedCss(v);
-  // Every other kept value, class and id included: rare, but must not leak.
+  // Allowlisted values are structure, yet still scanned: an id or a class
+  // built from an email address must not carry it out.
   return Redacted(v);
 }
 
