@@ -25,6 +25,7 @@ export class Meta {
       screenH: u16(win.screen ? win.screen.height : 0),
       dprX100: u16((win.devicePixelRatio || 1) * 100),
       device: deviceClass(win.innerWidth, coarse),
+      previousPageView: ctx.previousPageView || '',
     });
   }
 
