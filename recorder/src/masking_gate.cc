@@ -326,6 +326,8 @@ GatedString MaskingGate::Apply(const RawString& raw, FieldKind kind, std::string
   // What the glue withheld stays withheld, whatever the kind.
   if (raw.masked_by_glue) return Mask(raw);
   std::string_view v = raw.text;
+  // A region the site unmasked reads as relaxed; detectors still run.
+  const PrivacyMode mode = raw.unmasked ? PrivacyMode::kRelaxed : mode_;
 
   switch (kind) {
     case FieldKind::kIdentifier:
@@ -338,17 +340,17 @@ GatedString MaskingGate::Apply(const RawString& raw, FieldKind kind, std::string
 
     case FieldKind::kText:
       // Whitespace carries layout, not content.
-      if (mode_ == PrivacyMode::kStrict && !IsWhitespace(v)) return Mask(raw);
+      if (mode == PrivacyMode::kStrict && !IsWhitespace(v)) return Mask(raw);
       return Redacted(v);
 
     case FieldKind::kComment:
     case FieldKind::kTitle:
-      return mode_ == PrivacyMode::kStrict ? Mask(raw) : Redacted(v);
+      return mode == PrivacyMode::kStrict ? Mask(raw) : Redacted(v);
 
     case FieldKind::kInputValue:
       // Input values are masked unless the site chose relaxed; a fixed token
       // for any non-empty value.
-      if (mode_ == PrivacyMode::kRelaxed || v.empty()) return Redacted(v);
+      if (mode == PrivacyMode::kRelaxed || v.empty()) return Redacted(v);
       ++masked_;
       return GatedString(MaskToken(kLengthShort));
 
@@ -366,7 +368,7 @@ GatedString MaskingGate::Apply(const RawString& raw, FieldKind kind, std::string
     case AttrPolicy::kMasked:
       return Mask(raw);
     case AttrPolicy::kFieldValue: {
-      RawString as_input{v, false, 0};
+      RawString as_input{v, false, 0, raw.unmasked};
       return Apply(as_input, FieldKind::kInputValue);
     }
     case AttrPolicy::kUrl:
@@ -378,14 +380,14 @@ GatedString MaskingGate::Apply(const RawString& raw, FieldKind kind, std::string
       owned_.push_back(ScrubSrcset(v, allow_query_params_));
       return Scrubbed(v, owned_.back());
     case AttrPolicy::kStyle: {
-      std::string css = ScrubInlineCss(v, allow_query_params_, mode_ == PrivacyMode::kStrict);
+      std::string css = ScrubInlineCss(v, allow_query_params_, mode == PrivacyMode::kStrict);
       if (css == v) return RedactedCss(v);
       ++masked_;
       owned_.push_back(std::move(css));
       return RedactedCss(owned_.back());
     }
     case AttrPolicy::kContent:
-      if (mode_ == PrivacyMode::kStrict) return Mask(raw);
+      if (mode == PrivacyMode::kStrict) return Mask(raw);
       return Redacted(v);
     case AttrPolicy::kAsIs:
       break;
