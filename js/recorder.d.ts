@@ -19,8 +19,9 @@ export type PrivacyModeName = 'strict' | 'balanced' | 'relaxed';
 export interface PrivacyOptions {
   /**
    * How much page content may be read. Default 'strict'.
-   * - 'strict': all text, content attributes (title, alt, aria-label,
-   *   placeholder, data-*, ...), CSS `content` strings and input values masked.
+   * - 'strict': all text, content attributes (every attribute outside the
+   *   structural allowlist: title, alt, aria-label, placeholder, content,
+   *   data-*, unknown names, ...), CSS `content` strings and input values masked.
    * - 'balanced': text shown; input values and editable text masked.
    * - 'relaxed': only the always-rules above, masked regions and (in the
    *   core) detected personal data masked.
@@ -57,11 +58,38 @@ export interface ConsentLevels {
   replay?: boolean;
 }
 
+/** consent.buffer limits. */
+export interface ConsentBufferOptions {
+  /** Records held before consent, at most (1024..16 MiB); capture stops there. Default 524288. */
+  maxBytes?: number;
+  /** Capture before consent stops after this long, ms (1000..3600000). Default 60000. */
+  maxMs?: number;
+}
+
 export interface ConsentOptions {
   /** Record only after consent(true). Default true. */
   required?: boolean;
-  /** Never record when navigator.globalPrivacyControl is true. Default true. */
+  /** Never record when navigator.globalPrivacyControl is true; wins over consent and adapters. Default true. */
   gpc?: boolean;
+  /**
+   * Record before consent into page memory only: no request (the core and
+   * Worker are not fetched), no storage. Capture stops at maxBytes or
+   * maxMs, keeping what it holds whole. A replay grant delivers it; a deny,
+   * an analytics-only grant or pagehide discards it unsent. Default false.
+   */
+  buffer?: boolean | ConsentBufferOptions;
+  /**
+   * Follow Google Consent Mode v2 (gtag('consent', 'default' | 'update',
+   * { analytics_storage }) on window.dataLayer): 'granted' = consent(true),
+   * 'denied' = consent(false). A regional default can only deny. Default false.
+   */
+  googleConsentMode?: boolean;
+  /**
+   * Follow the IAB TCF v2.2 CMP (__tcfapi 'addEventListener'): analytics
+   * needs consent to purposes 1, 8 and 9, replay also 10; gdprApplies
+   * false grants both; a later choice without them revokes. Default false.
+   */
+  tcf?: boolean;
 }
 
 export interface StartOptions {
@@ -77,6 +105,8 @@ export interface StartOptions {
   mutationWindowMs?: number;
   /** Flush early when the pending records exceed this many bytes (1024..8 MiB). Default 256 KiB. */
   maxRecordsBytes?: number;
+  /** Also send the rules of same-origin <link rel=stylesheet> sheets once loaded (replays survive CSS changes). Default false. */
+  captureStylesheetRules?: boolean;
   /** Encode in a module Worker when possible (else in idle time). Default true. */
   worker?: boolean;
   /** Folder of recorder-core.mjs, recorder-core.wasm and recorder-worker.mjs. Default: the running script's folder. */
@@ -119,6 +149,8 @@ export interface RecorderStats {
   engine: 'worker' | 'main';
   /** Internal errors reported (each distinct message is logged once). */
   errors: number;
+  /** Recording before consent into page memory (consent.buffer); nothing sent yet. */
+  buffering: boolean;
 }
 
 /**

@@ -54,6 +54,24 @@ const paramNames = (v) => (Array.isArray(v) && v.every((s) => typeof s === 'stri
 const patterns = (v) => (Array.isArray(v) && v.every((p) => (typeof p === 'string' && p !== '') || p instanceof RegExp)
   ? null : 'must be an array of URL patterns (strings with * wildcards, or RegExps)');
 
+// consent.buffer: false, true (the defaults below), or { maxBytes, maxMs }
+// with either left to its default.
+export const BUFFER_DEFAULTS = Object.freeze({ maxBytes: 512 * 1024, maxMs: 60000 });
+function bufferOption(v) {
+  if (typeof v === 'boolean') return null;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'must be true, false or { maxBytes, maxMs }';
+  for (const key of Object.keys(v)) {
+    if (key !== 'maxBytes' && key !== 'maxMs') return `has an unknown field "${key}"`;
+  }
+  if (v.maxBytes !== undefined && int(1024, 16 << 20)(v.maxBytes) !== null) {
+    return '.maxBytes must be an integer from 1024 to 16777216';
+  }
+  if (v.maxMs !== undefined && int(1000, 3600000)(v.maxMs) !== null) {
+    return '.maxMs must be an integer from 1000 to 3600000';
+  }
+  return null;
+}
+
 // Each row: { check(v) -> null | problem, default?, required?, group? }.
 export const SCHEMA = {
   endpoint: { required: true, check: httpUrl },
@@ -75,6 +93,19 @@ export const SCHEMA = {
     group: {
       required: { default: true, check: bool },
       gpc: { default: true, check: bool },
+      // Capture before consent into page memory only (see BUFFER below).
+      buffer: { default: false, check: bufferOption },
+      // Adapters that read the site's consent platform (js/src/consent/).
+      googleConsentMode: { default: false, check: bool },
+      tcf: { default: false, check: bool },
+    },
+  },
+  // Page views of one tab chained into one session (continuity.js): after
+  // consent only, sessionStorage keeps the ids for idleTimeoutMs.
+  session: {
+    group: {
+      continuity: { default: true, check: bool },
+      idleTimeoutMs: { default: 30 * 60 * 1000, check: int(1000, 24 * 3600 * 1000) },
     },
   },
   flushIntervalMs: { default: 3000, check: int(100, 600000) },
@@ -83,6 +114,9 @@ export const SCHEMA = {
   // (a toast shown for 2 s) is not coalesced away. 0: only at flush.
   mutationWindowMs: { default: 100, check: int(0, 600000) },
   maxRecordsBytes: { default: 256 * 1024, check: int(1024, MAX_RECORDS_BYTES) },
+  // Same-origin <link rel=stylesheet> rules as well as their URL, for
+  // replays after the site's CSS changed or is gone (more bytes per page).
+  captureStylesheetRules: { default: false, check: bool },
   worker: { default: true, check: bool },
   assetsUrl: { default: null, check: httpUrl },
   debug: { default: false, check: bool },
@@ -134,6 +168,8 @@ export function resolveOptions(given, defaultAssetsUrl) {
     const v = o.privacy[key];
     o.privacy[key] = typeof v === 'string' ? [v] : v.slice();
   }
+  const b = o.consent.buffer;
+  o.consent.buffer = b === false ? null : { ...BUFFER_DEFAULTS, ...(b === true ? {} : b) };
   let assets = o.assetsUrl || defaultAssetsUrl;
   if (!assets) throw fail('assetsUrl', 'is required when the script location is unknown');
   if (!assets.endsWith('/')) assets += '/';

@@ -7,6 +7,7 @@
 
 import { MASKED, LengthClass, masked, NodeFlag } from './records.js';
 import { Regions, Rule, scrubCss } from './regions.js';
+import { AttrPolicy, attrPolicy } from './attributes.js';
 
 export const PrivacyMode = Object.freeze({ strict: 0, balanced: 1, relaxed: 2 });
 
@@ -79,13 +80,11 @@ export function isWhitespaceOnly(node) {
   return true;
 }
 
-// Attributes whose value is page content (as the core's masking gate lists
-// them), masked by the glue itself inside a masked region.
-const CONTENT_ATTRS = new Set(['title', 'alt', 'aria-label', 'aria-description', 'aria-valuetext',
-  'placeholder', 'label', 'summary', 'content', 'value', 'srcdoc']);
-
+// Attributes whose value is page content: every name the attribute
+// allowlist (attributes.js, the core's tables) does not name.
 export function isContentAttr(name) {
-  return CONTENT_ATTRS.has(name) || (name.startsWith('data-') && !name.startsWith('data-recorder-'));
+  const p = attrPolicy(name);
+  return p === AttrPolicy.CONTENT || p === AttrPolicy.FIELD_VALUE || p === AttrPolicy.MASKED;
 }
 
 export class Privacy {
@@ -116,13 +115,25 @@ export class Privacy {
     return false;
   }
 
+  // NodeFlag.UNMASKED for an element inside a region the site unmasked
+  // (privacy.unmask, data-recorder-unmask): the core then treats its
+  // content attributes as in relaxed mode. 0 elsewhere.
+  flagsOf(el) {
+    return this.regions.of(el) === Rule.UNMASK ? NodeFlag.UNMASKED : 0;
+  }
+
   // The current value of a field (a select's value is its selected
-  // option's value), for INPUT records.
+  // option's value), for INPUT records; sets this.valueFlags (UNMASKED when
+  // an unmasked region let it be read).
   fieldValue(el) {
+    this.valueFlags = 0;
     const tag = el.localName;
     if (tag === 'input' && (el.type === 'checkbox' || el.type === 'radio')) return '';
     const secret = this.isSecret(el);
-    if (this.valueReadable(el, secret)) return el.value;
+    if (this.valueReadable(el, secret)) {
+      if (this.regions.of(el) === Rule.UNMASK) this.valueFlags = NodeFlag.UNMASKED;
+      return el.value;
+    }
     // Masked values get one fixed token whatever their length, as the core
     // does. textLength tells an empty textarea without handing over its
     // text; an input offers nothing like it, so it is always "short".
@@ -136,33 +147,55 @@ export class Privacy {
     if (secret) return false;
     const rule = this.regions.of(el);
     if (rule === Rule.MASK || rule === Rule.BLOCK) return false;
+    // An unmasked region reads as relaxed (the UNMASKED flag tells the core).
+    if (rule === Rule.UNMASK) return true;
     return valuePolicy(this.mode, false) === 'read';
   }
 
   // Any attribute's value, for NODE and ATTR records. attr: the Attr node,
-  // read only when the rules allow it.
+  // read only when the rules allow it. By the attribute allowlist
+  // (attributes.js): handlers and nonces are never read; content (every
+  // name not allowlisted) is masked here in a masked region and in strict
+  // mode, where the core would mask it anyway; URLs, the allowlist and the
+  // rest go to the core, which scrubs and scans them.
   attrValue(el, attr) {
     const name = attr.name;
-    if (name === 'value') return this.valueAttr(el, attr);
-    const rule = this.regions.of(el);
-    if (rule === Rule.MASK && isContentAttr(name)) return masked(attr.value.length);
-    if (name === 'style') {
-      return scrubCss(attr.value, this.mode === PrivacyMode.strict || rule === Rule.MASK, true);
+    const policy = attrPolicy(name);
+    switch (policy) {
+      case AttrPolicy.DROPPED:
+        return '';
+      case AttrPolicy.FIELD_VALUE:
+        return this.valueAttr(el, attr);
+      case AttrPolicy.MASKED:
+        return MASKED[LengthClass.LONG];
+      case AttrPolicy.STYLE: {
+        const rule = this.regions.of(el);
+        return scrubCss(attr.value, this.mode === PrivacyMode.strict || rule === Rule.MASK, true);
+      }
+      case AttrPolicy.CONTENT: {
+        const rule = this.regions.of(el);
+        if (rule === Rule.MASK || rule === Rule.BLOCK ||
+            (this.mode === PrivacyMode.strict && rule !== Rule.UNMASK)) return masked(attr.value.length);
+        return attr.value;
+      }
+      default:
+        return attr.value;
     }
-    return attr.value;
   }
 
   // The value attribute of an element. attr is the Attr node: its value is
   // only touched when the rules allow reading it.
   valueAttr(el, attr) {
     const tag = el.localName;
-    if (this.regions.of(el) === Rule.MASK) return MASKED[LengthClass.SHORT];
+    const rule = this.regions.of(el);
+    if (rule === Rule.MASK || rule === Rule.BLOCK) return MASKED[LengthClass.SHORT];
+    const mode = rule === Rule.UNMASK ? PrivacyMode.relaxed : this.mode;
     if (tag === 'input') {
       if (this.isSecret(el)) return MASKED[LengthClass.SHORT];
       if (BUTTON_TYPES.has(el.type)) {
-        return this.mode === PrivacyMode.strict ? MASKED[LengthClass.SHORT] : attr.value;
+        return mode === PrivacyMode.strict ? MASKED[LengthClass.SHORT] : attr.value;
       }
-      return valuePolicy(this.mode, false) === 'read' ? attr.value : MASKED[LengthClass.SHORT];
+      return valuePolicy(mode, false) === 'read' ? attr.value : MASKED[LengthClass.SHORT];
     }
     if (tag === 'option' || tag === 'textarea' || tag === 'select') {
       const field = this.fieldOf(el);
@@ -203,11 +236,18 @@ export class Privacy {
     if (rule === Rule.MASK || rule === Rule.BLOCK) return masked(node.length);
     // Editable text is what the visitor typed: a field's value.
     if (rule === Rule.EDIT && context === 'text') context = 'field';
+    // A region the site unmasked reads as relaxed, and says so to the core
+    // (which still applies its PII detectors); never for secrets or comments.
+    let mode = this.mode;
+    if (rule === Rule.UNMASK && !secret && context !== 'comment') {
+      mode = PrivacyMode.relaxed;
+      this.flags |= NodeFlag.UNMASKED;
+    }
     let whitespaceOnly = false;
-    if (this.mode === PrivacyMode.strict && context === 'text' && !secret) {
+    if (mode === PrivacyMode.strict && context === 'text' && !secret) {
       whitespaceOnly = isWhitespaceOnly(node);
     }
-    return textPolicy(this.mode, context, secret, whitespaceOnly) === 'read'
+    return textPolicy(mode, context, secret, whitespaceOnly) === 'read'
       ? node.data
       : masked(node.length);
   }

@@ -60,6 +60,10 @@ export class Recording {
     // Handler calls made while the snapshot group is open: [fn, args, time].
     this.held = [];
     this.clock = null;
+    // Before consent (controller.js, consent.buffer): { maxBytes, open }.
+    // Until open, the records cut so far may not pass maxBytes: the cut that
+    // would is dropped and the recording stops, what it holds kept whole.
+    this.buffer = env.buffer || null;
     this.delivery = new Delivery({
       uploader: new Uploader({
         url: options.batchUrl,
@@ -152,7 +156,7 @@ export class Recording {
         return undefined;
       } finally {
         counters.observeMs += timing.perfNow() - t0;
-        if (this.writer.size > this.o.maxRecordsBytes) this.cutSoon();
+        if (this.writer.size > this.o.maxRecordsBytes || this.overBuffer(this.writer.size)) this.cutSoon();
       }
     };
   }
@@ -287,6 +291,12 @@ export class Recording {
         this.report('flush', e);
       }
     }
+    if (this.writer.size > 0 && this.overBuffer(this.writer.size)) {
+      this.writer.take(0);
+      this.timing.end('flush');
+      this.stop().then(() => undefined, () => undefined);
+      return;
+    }
     if (this.writer.size > 0) {
       const seq = this.nextSeq++;
       this.counters.events += this.writer.events;
@@ -296,6 +306,13 @@ export class Recording {
       this.delivery.submit(seq, records);
     }
     this.timing.end('flush');
+  }
+
+  // Whether `extra` more bytes would take the records held before consent
+  // past the buffer's cap.
+  overBuffer(extra) {
+    const b = this.buffer;
+    return b !== null && !b.open && this.counters.recordsBytes + extra > b.maxBytes;
   }
 
   // visibilitychange -> hidden, pagehide: the page may be gone before any

@@ -13,10 +13,12 @@ test('defaults are the privacy-safe ones', () => {
     endpoint: 'https://collector.test',
     siteKey: 'demo_site-1',
     privacy: { mode: 'strict', mask: [], unmask: [], block: [], allowQueryParams: [], excludePages: [] },
-    consent: { required: true, gpc: true },
+    consent: { required: true, gpc: true, buffer: null, googleConsentMode: false, tcf: false },
+    session: { continuity: true, idleTimeoutMs: 30 * 60 * 1000 },
     flushIntervalMs: 3000,
     mutationWindowMs: 100,
     maxRecordsBytes: 256 * 1024,
+    captureStylesheetRules: false,
     worker: true,
     assetsUrl: ASSETS,
     debug: false,
@@ -39,7 +41,7 @@ test('given values are kept; assetsUrl becomes a folder', () => {
   const o = resolveOptions({ ...base, privacy: { mode: 'relaxed' }, consent: { required: false },
     flushIntervalMs: 500, maxRecordsBytes: 4096, worker: false, assetsUrl: 'https://a.test/x', debug: true }, null);
   assert.equal(o.privacy.mode, 'relaxed');
-  assert.deepEqual(o.consent, { required: false, gpc: true });
+  assert.deepEqual(o.consent, { required: false, gpc: true, buffer: null, googleConsentMode: false, tcf: false });
   assert.equal(o.flushIntervalMs, 500);
   assert.equal(o.maxRecordsBytes, 4096);
   assert.equal(o.worker, false);
@@ -68,10 +70,17 @@ test('each bad option throws an Error naming it', () => {
     [{ ...base, privacy: { excludePages: '/x' } }, /"privacy.excludePages" must be an array of URL patterns/],
     [{ ...base, consent: { required: 'yes' } }, /"consent.required" must be true or false/],
     [{ ...base, consent: { gpc: 0 } }, /"consent.gpc" must be true or false/],
+    [{ ...base, consent: { buffer: 'yes' } }, /"consent.buffer" must be true, false or \{ maxBytes, maxMs \}/],
+    [{ ...base, consent: { buffer: { maxBytes: 10 } } }, /"consent.buffer" .maxBytes must be an integer from 1024/],
+    [{ ...base, consent: { buffer: { maxMs: 1.5 } } }, /"consent.buffer" .maxMs must be an integer/],
+    [{ ...base, consent: { buffer: { max: 1 } } }, /"consent.buffer" has an unknown field "max"/],
+    [{ ...base, consent: { tcf: 1 } }, /"consent.tcf" must be true or false/],
+    [{ ...base, consent: { googleConsentMode: 'on' } }, /"consent.googleConsentMode" must be true or false/],
     [{ ...base, flushIntervalMs: 0 }, /"flushIntervalMs" must be an integer from 100 to 600000/],
     [{ ...base, flushIntervalMs: 1.5 }, /"flushIntervalMs"/],
     [{ ...base, maxRecordsBytes: 9 << 20 }, /"maxRecordsBytes" must be an integer from 1024 to 8388608/],
     [{ ...base, worker: 'no' }, /"worker" must be true or false/],
+    [{ ...base, captureStylesheetRules: 1 }, /"captureStylesheetRules" must be true or false/],
     [{ ...base, debug: 1 }, /"debug"/],
     [{ ...base, assetsUrl: 'javascript:alert(1)' }, /"assetsUrl" must be an http\(s\) URL/],
     [{ ...base, flushInterval: 100 }, /"flushInterval" is not a known option/],
@@ -84,4 +93,15 @@ test('each bad option throws an Error naming it', () => {
 
 test('without a known script location, assetsUrl is required', () => {
   assert.throws(() => resolveOptions(base, null), /"assetsUrl" is required when the script location is unknown/);
+});
+
+test('consent.buffer: true takes the defaults, an object overrides either', () => {
+  assert.deepEqual(resolveOptions({ ...base, consent: { buffer: true } }, ASSETS).consent.buffer,
+    { maxBytes: 512 * 1024, maxMs: 60000 });
+  assert.deepEqual(resolveOptions({ ...base, consent: { buffer: { maxBytes: 4096 } } }, ASSETS).consent.buffer,
+    { maxBytes: 4096, maxMs: 60000 });
+  assert.equal(resolveOptions({ ...base, consent: { buffer: false } }, ASSETS).consent.buffer, null);
+  const o = resolveOptions({ ...base, consent: { googleConsentMode: true, tcf: true } }, ASSETS);
+  assert.equal(o.consent.googleConsentMode, true);
+  assert.equal(o.consent.tcf, true);
 });

@@ -198,10 +198,13 @@ test('whitespace probe reads at most the leading whitespace and as much again', 
   assert.equal(isWhitespaceOnly(textNode('', null)), true);
 });
 
+// Regions answering one rule for every node (0: no marker).
+const ruleOfAll = (rule) => ({ of: () => rule, isBlocked: () => rule === 4 });
+
 test('textValue per mode and context', () => {
   const div = { localName: 'div' };
   const style = { localName: 'style' };
-  const strictP = new Privacy(strict);
+  const strictP = new Privacy(strict, ruleOfAll(0));
   const t = textNode('Blue mug', div);
   assert.equal(strictP.textValue(t), MASKED[1]);
   assert.equal(t.served, 1);
@@ -212,16 +215,16 @@ test('textValue per mode and context', () => {
   comment.nodeType = 8;
   assert.equal(strictP.textValue(comment), MASKED[2]);
   assert.equal(comment.served, 0);
-  assert.equal(new Privacy(balanced).textValue(textNode('Blue mug', div)), 'Blue mug');
+  assert.equal(new Privacy(balanced, ruleOfAll(0)).textValue(textNode('Blue mug', div)), 'Blue mug');
   // A textarea's text is its default value: an input value, not text.
   const area = field('textarea');
-  assert.equal(new Privacy(balanced).textValue(textNode('draft', area)), MASKED[1]);
-  assert.equal(new Privacy(relaxed).textValue(textNode('draft', area)), 'draft');
+  assert.equal(new Privacy(balanced, ruleOfAll(0)).textValue(textNode('draft', area)), MASKED[1]);
+  assert.equal(new Privacy(relaxed, ruleOfAll(0)).textValue(textNode('draft', area)), 'draft');
   // Options of a payment select are masked in every mode.
   const select = field('select', { autocomplete: 'cc-exp-year' });
   const option = { localName: 'option', parentNode: select };
   const year = textNode('2031', option);
-  assert.equal(new Privacy(relaxed).textValue(year), MASKED[1]);
+  assert.equal(new Privacy(relaxed, ruleOfAll(0)).textValue(year), MASKED[1]);
   assert.equal(year.served, 0);
 });
 
@@ -231,4 +234,66 @@ test('fields named like secrets are secret, whatever their type now', () => {
   assert.equal(isSecretName('apiSecret', ''), true);
   assert.equal(isSecretName('email', 'q'), false);
   assert.equal(isSecretName(null, null), false);
+});
+
+test('attrValue: only the allowlist goes as is; content follows the mode and the region', () => {
+  const el = { localName: 'div', nodeType: 1 };
+  const attr = (name, value) => {
+    const a = { name, served: 0 };
+    Object.defineProperty(a, 'value', { get() { a.served++; return value; } });
+    return a;
+  };
+  const at = (rule) => ({ of: () => rule, isBlocked: () => false });
+  const DEFAULT = 0; const MASK = 1; const UNMASK = 2;
+  const run = (mode, rule, name, value) => new Privacy(mode, at(rule)).attrValue(el, attr(name, value));
+  // Allowlisted: as is in every mode and region (the core still scans it).
+  assert.equal(run(strict, MASK, 'class', 'btn'), 'btn');
+  assert.equal(run(strict, DEFAULT, 'aria-expanded', 'true'), 'true');
+  assert.equal(run(strict, DEFAULT, 'viewBox', '0 0 9 9'), '0 0 9 9');
+  // Content, known names and unknown ones alike.
+  for (const name of ['title', 'aria-label', 'data-x', 'x-foo', 'itemprop', 'content', 'aria-valuenow']) {
+    assert.equal(run(strict, DEFAULT, name, 'Jane Doe'), MASKED[1], `${name} strict`);
+    assert.equal(run(relaxed, MASK, name, 'Jane Doe'), MASKED[1], `${name} masked region`);
+    assert.equal(run(balanced, DEFAULT, name, 'Jane Doe'), 'Jane Doe', `${name} balanced`);
+    // An unmasked region in strict: the core decides (with the UNMASKED flag).
+    assert.equal(run(strict, UNMASK, name, 'Jane Doe'), 'Jane Doe', `${name} unmasked`);
+  }
+  // URLs go to the core, which scrubs them, even in a masked region.
+  assert.equal(run(strict, MASK, 'href', '/a?q=1'), '/a?q=1');
+  // Never read: handlers, nonces, srcdoc.
+  for (const name of ['onclick', 'ONLOAD', 'nonce']) {
+    const a = attr(name, 'x');
+    assert.equal(new Privacy(relaxed, at(DEFAULT)).attrValue(el, a), '');
+    assert.equal(a.served, 0, name);
+  }
+  const doc = attr('srcdoc', '<p>Jane</p>');
+  assert.equal(new Privacy(relaxed, at(DEFAULT)).attrValue(el, doc), MASKED[3]);
+  assert.equal(doc.served, 0);
+  // style: strings emptied where text is masked.
+  assert.equal(run(strict, DEFAULT, 'style', "--n:'Jane'"), "--n:''");
+  assert.equal(run(relaxed, DEFAULT, 'style', "--n:'Jane'"), "--n:'Jane'");
+});
+
+test('unmasked regions read as relaxed and say so (NodeFlag.UNMASKED); secrets and comments stay masked', () => {
+  const UNMASK = 2;
+  const at = { of: () => UNMASK, isBlocked: () => false };
+  const p = new Privacy(strict, at);
+  const div = { localName: 'div' };
+  const t = textNode('Public words', div);
+  assert.equal(p.textValue(t), 'Public words');
+  assert.equal(p.flags, NodeFlag.UNMASKED);
+  const comment = textNode('a comment', div);
+  comment.nodeType = 8;
+  assert.equal(p.textValue(comment), MASKED[1]);
+  assert.equal(p.flags & NodeFlag.UNMASKED, 0);
+  assert.equal(comment.served, 0);
+  // A secret field's text (a payment select's options) stays unread.
+  const select = field('select', { autocomplete: 'cc-exp-year' });
+  const year = textNode('2031', { localName: 'option', parentNode: select });
+  assert.equal(p.textValue(year), MASKED[1]);
+  assert.equal(p.flags & NodeFlag.UNMASKED, 0);
+  assert.equal(year.served, 0);
+  // Element flags for its attributes.
+  assert.equal(p.flagsOf({ nodeType: 1 }), NodeFlag.UNMASKED);
+  assert.equal(new Privacy(strict, { of: () => 0 }).flagsOf({ nodeType: 1 }), 0);
 });
