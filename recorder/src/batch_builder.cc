@@ -1,5 +1,7 @@
 #include "batch_builder.h"
 
+#include <algorithm>
+
 namespace recorder {
 
 BatchBuilder::BatchBuilder() : fbb_(16 * 1024) { Reset(); }
@@ -9,6 +11,7 @@ void BatchBuilder::Reset() {
   index_.clear();
   strings_.clear();
   events_.clear();
+  has_snapshot_ = false;
   ClearGroup();
   // Index 0 is the empty string, so 0 also means "absent" on the wire.
   strings_.push_back(std::string_view());
@@ -28,7 +31,24 @@ uint32_t BatchBuilder::Intern(const GatedString& s) {
   return it->second;
 }
 
+uint32_t BatchBuilder::Intern(const MirroredString& s) {
+  auto [it, inserted] = index_.emplace(s.view(), static_cast<uint32_t>(strings_.size()));
+  if (inserted) strings_.push_back(s.view());
+  return it->second;
+}
+
+MirroredString BatchBuilder::Mirror(uint32_t index) const {
+  if (index >= strings_.size()) return MirroredString();
+  return MirroredString(MirroredString::FromTable{}, strings_[index]);
+}
+
+void BatchBuilder::MoveLastToFront(size_t n) {
+  n = std::min(n, events_.size());
+  std::rotate(events_.begin(), events_.end() - static_cast<ptrdiff_t>(n), events_.end());
+}
+
 void BatchBuilder::AddEvent(uint32_t t, rec::wire::Payload type, flatbuffers::Offset<void> payload) {
+  if (type == rec::wire::Payload::FullSnapshot) has_snapshot_ = true;
   events_.push_back(rec::wire::CreateEvent(fbb_, t, type, payload));
 }
 

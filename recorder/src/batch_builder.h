@@ -15,6 +15,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include "masking_gate.h"
+#include "mirrored_string.h"
 #include "recorder_generated.h"
 
 namespace recorder {
@@ -36,6 +37,11 @@ class BatchBuilder {
 
   // The index of `s` in this batch's string table.
   uint32_t Intern(const GatedString& s);
+  // The same for a string the node mirror kept from an earlier batch.
+  uint32_t Intern(const MirroredString& s);
+  // A copy of string `index` of this batch's table ("" when out of range),
+  // for the node mirror.
+  MirroredString Mirror(uint32_t index) const;
 
   flatbuffers::FlatBufferBuilder& fbb() { return fbb_; }
 
@@ -50,6 +56,11 @@ class BatchBuilder {
   void ClearGroup();
 
   size_t event_count() const { return events_.size(); }
+  // Whether the batch holds a FullSnapshot.
+  bool has_snapshot() const { return has_snapshot_; }
+  // Moves the last `n` events to the front, in their order: a checkpoint is
+  // written after the batch's own events but must come first on the wire.
+  void MoveLastToFront(size_t n);
 
   // Writes the string table and the Batch; the result is fbb().GetBufferSpan().
   void Finish(const BatchHeader& header);
@@ -63,6 +74,7 @@ class BatchBuilder {
   std::vector<uint32_t> removes_;
   std::vector<rec::wire::AttrChange> attr_changes_;
   std::vector<rec::wire::TextChange> text_changes_;
+  bool has_snapshot_ = false;
 };
 
 }  // namespace recorder

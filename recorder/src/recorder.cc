@@ -6,6 +6,7 @@
 #include "compressor.h"
 #include "masking_gate.h"
 #include "record_parser.h"
+#include "tree_mirror.h"
 #include "recorder/records.h"
 
 namespace recorder {
@@ -43,12 +44,14 @@ struct Recorder::Impl {
   explicit Impl(const Options& o)
       : options(o),
         gate(o.privacy_mode, o.allow_query_params),
-        compressor(o.compression_level, o.window_log) {}
+        compressor(o.compression_level, o.window_log),
+        mirror(o.mirror_max_nodes, o.mirror_max_bytes) {}
 
   Options options;
   MaskingGate gate;
   BatchBuilder builder;
   Compressor compressor;
+  TreeMirror mirror;
   std::vector<uint8_t> input;
   std::vector<uint8_t> batch;
   std::vector<uint8_t> output;
@@ -74,7 +77,8 @@ Status Recorder::Create(const Options& options, std::unique_ptr<Recorder>* out) 
     return Status::InvalidArgument("window log must be " + std::to_string(Compressor::kMinWindowLog) +
                                    " to " + std::to_string(Compressor::kMaxWindowLog));
   }
-  if (options.max_records_bytes == 0 || options.max_batch_bytes == 0) {
+  if (options.max_records_bytes == 0 || options.max_batch_bytes == 0 || options.mirror_max_nodes == 0 ||
+      options.mirror_max_bytes == 0) {
     return Status::InvalidArgument("size caps must be positive");
   }
   out->reset(new Recorder(std::make_unique<Impl>(options)));
@@ -109,10 +113,17 @@ Status Recorder::FlushBytes(const uint8_t* data, size_t size) {
   m.gate.BeginFlush();
   m.builder.Reset();
   ParsedHeader header;
-  RECORDER_RETURN_IF_ERROR(ParseRecords(data, size, m.gate, m.builder, &header));
+  if (Status parsed = ParseRecords(data, size, m.gate, m.builder, &header); !parsed.ok()) {
+    // A lost batch: the mirror cannot follow the page past it.
+    m.mirror.Drop();
+    UpdateMirrorStats();
+    return parsed;
+  }
   m.stats.records_bytes += size;
-  if ((header.flags & kRecordsFlagNewStream) != 0) m.new_frame_pending = true;
+  bool mirror_only = (header.flags & kRecordsFlagMirrorOnly) != 0;
+  if ((header.flags & kRecordsFlagNewStream) != 0 && !mirror_only) m.new_frame_pending = true;
   if (m.builder.event_count() == 0) return Status::Ok();  // nothing to send
+  size_t checkpoint = mirror_only ? 0 : MaybeCheckpoint(header.base_time);
 
   RawString site{m.options.site_key, false, 0};
   RawString session{m.options.session_id, false, 0};
@@ -120,16 +131,44 @@ Status Recorder::FlushBytes(const uint8_t* data, size_t size) {
   BatchHeader bh{m.gate.Apply(site, FieldKind::kIdentifier), m.gate.Apply(session, FieldKind::kIdentifier),
                  m.gate.Apply(page_view, FieldKind::kIdentifier), header.seq, header.base_time};
   m.builder.Finish(bh);
-  auto span = m.builder.fbb().GetBufferSpan();
-  if (span.size() > m.options.max_batch_bytes) {
-    return Status::TooLarge("encoded batch of " + std::to_string(span.size()) +
+  const uint8_t* encoded = m.builder.fbb().GetBufferPointer();
+  size_t encoded_size = m.builder.fbb().GetSize();
+  if (encoded_size > m.options.max_batch_bytes && checkpoint > 0) {
+    // The checkpoint made the batch too large: the batch goes without it.
+    m.stats.checkpoints -= 1;
+    m.stats.checkpoints_skipped += 1;
+    m.gate.BeginFlush();
+    m.builder.Reset();
+    RECORDER_RETURN_IF_ERROR(ParseRecords(data, size, m.gate, m.builder, &header));
+    checkpoint = 0;
+    m.builder.Finish(bh);
+    encoded = m.builder.fbb().GetBufferPointer();
+    encoded_size = m.builder.fbb().GetSize();
+  }
+  if (encoded_size > m.options.max_batch_bytes) {
+    // The batch is lost; the mirror cannot follow the page past it.
+    m.mirror.Drop();
+    UpdateMirrorStats();
+    return Status::TooLarge("encoded batch of " + std::to_string(encoded_size) +
                             " bytes is over the cap of " + std::to_string(m.options.max_batch_bytes) +
                             "; flush more often");
   }
-  m.batch.assign(span.data(), span.data() + span.size());
-  RECORDER_RETURN_IF_ERROR(
-      m.compressor.Compress(m.batch.data(), m.batch.size(), m.new_frame_pending, &m.output));
+  if (mirror_only) {
+    m.mirror.Apply(*rec::wire::GetBatch(encoded), m.builder);
+    m.stats.mirror_only += 1;
+    UpdateMirrorStats();
+    return Status::Ok();
+  }
+  m.batch.assign(encoded, encoded + encoded_size);
+  Status compressed = m.compressor.Compress(m.batch.data(), m.batch.size(), m.new_frame_pending, &m.output);
+  if (!compressed.ok()) {
+    m.mirror.Drop();
+    UpdateMirrorStats();
+    return compressed;
+  }
   m.new_frame_pending = false;
+  m.mirror.Apply(*rec::wire::GetBatch(m.batch.data()), m.builder, checkpoint);
+  UpdateMirrorStats();
 
   m.stats.batches += 1;
   if (m.compressor.began_frame()) m.stats.frames += 1;
@@ -138,6 +177,28 @@ Status Recorder::FlushBytes(const uint8_t* data, size_t size) {
   m.stats.compressed_bytes += m.output.size();
   m.stats.masked_strings = m.gate.masked_count();
   return Status::Ok();
+}
+
+// Writes a checkpoint into the builder when one is due; returns its event
+// count. Due: the interval has passed since the last full snapshot, the
+// mirror holds a page, and the batch has no snapshot of the glue's own.
+size_t Recorder::MaybeCheckpoint(uint64_t base_time) {
+  Impl& m = *impl_;
+  uint32_t interval = m.options.checkpoint_interval_ms;
+  if (interval == 0 || !m.mirror.valid() || m.builder.has_snapshot()) return 0;
+  if (base_time < m.mirror.last_snapshot_ms() + interval) return 0;
+  size_t n = m.mirror.WriteCheckpoint(m.builder, 0, base_time);
+  m.builder.MoveLastToFront(n);
+  m.mirror.NoteCheckpoint(base_time);
+  m.stats.checkpoints += 1;
+  return n;
+}
+
+void Recorder::UpdateMirrorStats() {
+  Impl& m = *impl_;
+  m.stats.mirror_drops = m.mirror.drops();
+  m.stats.mirror_nodes = m.mirror.node_count();
+  m.stats.mirror_bytes = m.mirror.bytes();
 }
 
 const std::vector<uint8_t>& Recorder::output() const { return impl_->output; }

@@ -59,6 +59,21 @@ struct Options {
   // Largest encoded (uncompressed) batch, in bytes; the collector refuses
   // more. Default 8 MiB.
   size_t max_batch_bytes = size_t{8} << 20;
+
+  // --- Checkpoints (periodic full snapshots, written by the core) ---
+
+  // A flush that starts more than this many ms after the last full snapshot
+  // (the glue's or a checkpoint) begins with a checkpoint: a FullSnapshot
+  // (checkpoint set) of the core's node mirror and the state a replayer needs
+  // to start there (form values, scrolls, sheets, adopted sheets, media,
+  // image sources). The page pays nothing: the mirror is the core's. 0: never.
+  // Default 300000 (5 minutes).
+  uint32_t checkpoint_interval_ms = 300000;
+  // The mirror's caps. Past either one it drops itself (checkpoints pause
+  // until the glue's next full snapshot; RecorderStats::mirror_drops).
+  // Defaults 200000 nodes and 32 MiB.
+  size_t mirror_max_nodes = 200000;
+  size_t mirror_max_bytes = size_t{32} << 20;
 };
 
 }  // namespace recorder

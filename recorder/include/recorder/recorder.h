@@ -34,6 +34,12 @@ struct RecorderStats {
   uint64_t batch_bytes = 0;       // encoded FlatBuffers bytes, before zstd
   uint64_t compressed_bytes = 0;  // compressed bytes produced
   uint64_t masked_strings = 0;    // strings the gate replaced
+  uint64_t checkpoints = 0;       // checkpoints written (Options::checkpoint_interval_ms)
+  uint64_t checkpoints_skipped = 0;  // left out: the batch would have gone over max_batch_bytes
+  uint64_t mirror_only = 0;       // kRecordsFlagMirrorOnly buffers applied
+  uint64_t mirror_drops = 0;      // times the node mirror went over a cap
+  uint64_t mirror_nodes = 0;      // nodes in the mirror now
+  uint64_t mirror_bytes = 0;      // its estimated memory now
 };
 
 class Recorder {
@@ -73,6 +79,8 @@ class Recorder {
  private:
   struct Impl;
   explicit Recorder(std::unique_ptr<Impl> impl);
+  size_t MaybeCheckpoint(uint64_t base_time);
+  void UpdateMirrorStats();
   std::unique_ptr<Impl> impl_;
 };
 

@@ -77,7 +77,11 @@ inline constexpr uint8_t kRecordsFormatVersion = 2;
 // band (the page-exit path on another core instance) or lost one, so the
 // collector cannot rely on the previous frame's history.
 inline constexpr uint32_t kRecordsFlagNewStream = 1u << 0;
-inline constexpr uint32_t kRecordsKnownFlags = kRecordsFlagNewStream;
+// Apply the records to the core's node mirror only: the batch was already
+// encoded and sent out of band (the page-exit path on the main thread's
+// core), so this core produces no output for it. The seq is not consumed.
+inline constexpr uint32_t kRecordsFlagMirrorOnly = 1u << 1;
+inline constexpr uint32_t kRecordsKnownFlags = kRecordsFlagNewStream | kRecordsFlagMirrorOnly;
 
 enum class RecordTag : uint8_t {
   kMeta = 0x01,
