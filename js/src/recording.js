@@ -419,7 +419,7 @@ export class Recording {
       compressedBytes: c.compressedBytes,
       batchesSent: u.sent,
       batchesPending: d.pending,
-      batchesDropped: u.dropped + c.encodeFailures,
+      batchesDropped: u.dropped + c.encodeFailures + d.lost,
       retries: u.retries,
       keepaliveOverflow: u.noKeepalive,
       observeMs: c.observeMs,

@@ -1,7 +1,10 @@
 // Delivery of frames to the collector: POST <endpoint>/v1/batch, one frame
 // per request, in seq order, one request at a time. The collector is
 // idempotent per (session, page view, seq), so sending a frame twice is
-// always safe; losing one is what this file works to avoid.
+// always safe; losing one is what this file works to avoid. A frame may
+// carry a query string (its place in the page view's zstd stream, see
+// delivery.js); a 409 (the collector cannot decode that continuation) is
+// handed back to the caller, which re-sends the batch as a new frame.
 //
 // Requests are CORS-simple (POST, no Content-Type, no credentials): no
 // preflight, nothing identifying the visitor. They use keepalive while the
@@ -42,7 +45,7 @@ export class Uploader {
     this.queue = []; // ascending seq
     this.keepaliveBytes = 0;
     this.travelling = new Set(); // one promise per request on the network
-    this.stats = { sent: 0, dropped: 0, retries: 0, noKeepalive: 0, bytesSent: 0 };
+    this.stats = { sent: 0, dropped: 0, retries: 0, noKeepalive: 0, bytesSent: 0, conflicts: 0 };
   }
 
   get pending() {
@@ -50,10 +53,13 @@ export class Uploader {
   }
 
   // Resolves { seq, bytes } once the collector accepted the frame; rejects
-  // with the collector's reason (err.status set) when it was dropped.
-  enqueue(seq, frame) {
+  // with the collector's reason (err.status set) when it was dropped, or
+  // with err.status 409 (not counted as dropped: the caller decides) when
+  // the collector could not decode it. query: appended to the URL.
+  enqueue(seq, frame, query = '') {
     return new Promise((resolve, reject) => {
-      const batch = { seq, frame, attempts: 0, inflight: 0, keepalive: false, timer: 0,
+      const url = query ? `${this.o.url}?${query}` : this.o.url;
+      const batch = { seq, frame, url, attempts: 0, inflight: 0, keepalive: false, timer: 0,
         controllers: new Set(), done: false, resolve, reject };
       let k = this.queue.length;
       while (k > 0 && this.queue[k - 1].seq > seq) k--;
@@ -94,7 +100,7 @@ export class Uploader {
     if (controller) batch.controllers.add(controller);
     let request;
     try {
-      request = o.fetch(o.url, {
+      request = o.fetch(batch.url, {
         method: 'POST',
         body: batch.frame,
         keepalive,
@@ -176,12 +182,36 @@ export class Uploader {
 
   drop(batch, status, reason) {
     if (!this.settle(batch)) return;
-    this.stats.dropped++;
     const error = new Error(status ? `collector refused the ${this.o.what} (HTTP ${status}): ${reason}` : reason);
     error.status = status;
-    this.o.report('upload', error);
+    if (status === 409) {
+      this.stats.conflicts++;
+    } else {
+      this.stats.dropped++;
+      this.o.report('upload', error);
+    }
     batch.reject(error);
-    this.pump();
+    // After the caller has heard of it: a stream's later frames may have
+    // to be taken back before the next one leaves.
+    queueMicrotask(() => this.pump());
+  }
+
+  // Takes back a frame that is queued and not on the network (its caller
+  // will send another frame for that seq instead): its promise rejects with
+  // err.withdrawn. False when there is no such frame. Sends nothing else
+  // meanwhile: the caller calls pump() when it is done.
+  withdraw(seq) {
+    const batch = this.queue.find((b) => b.seq === seq && b.inflight === 0);
+    if (batch === undefined || !this.settle(batch)) return false;
+    const error = new Error('withdrawn');
+    error.withdrawn = true;
+    batch.reject(error);
+    return true;
+  }
+
+  // Whether the frame for seq is on the network right now.
+  inflight(seq) {
+    return this.queue.some((b) => b.seq === seq && b.inflight > 0);
   }
 
   // The page is going away: every batch not already travelling with

@@ -21,10 +21,10 @@ function encode(m) {
   const calls = core.calls;
   const t0 = performance.now();
   try {
-    const frame = core.encode(new Uint8Array(m.buffer, 0, m.length));
+    const frame = core.encode(new Uint8Array(m.buffer, 0, m.length), m.seq);
     const ms = performance.now() - t0;
-    self.postMessage({ type: 'frame', id: m.id, frame: frame.buffer, calls: core.calls - calls, ms },
-      [frame.buffer]);
+    self.postMessage({ type: 'frame', id: m.id, frame: frame.bytes.buffer, stream: frame.stream,
+      prev: frame.prev, calls: core.calls - calls, ms }, [frame.bytes.buffer]);
   } catch (e) {
     self.postMessage({ type: 'failed', id: m.id, message: e.message, code: e.code,
       calls: core.calls - calls, ms: performance.now() - t0 });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { buildAll } from '../../js/build.mjs';
 import { startServer, CHROMIUM, CHROMIUM_ARGS } from './helpers/server.js';
-import { readBatch, hasZstd } from './helpers/batch.js';
+import { readBatches, hasZstd } from './helpers/batch.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CORE = ['recorder-core.mjs', 'recorder-core.wasm'];
@@ -73,7 +73,7 @@ async function open({ gpc = false } = {}) {
   return { page, problems, requests, start };
 }
 
-const batches = () => server.collector.bodies.map((b) => readBatch(b.body));
+const batches = () => readBatches(server.collector.bodies);
 const waitFor = async (cond, ms = 3000) => {
   const end = Date.now() + ms;
   while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));

@@ -26,12 +26,27 @@ export function instantiateCore(factory, wasmModule) {
   });
 }
 
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+export function startsFrame(bytes) {
+  return bytes.length >= 4 && ZSTD_MAGIC.every((b, k) => bytes[k] === b);
+}
+
+// 64 random bits: names one frame of one page view, nothing about the visitor.
+function streamId() {
+  const words = new Uint32Array(2);
+  globalThis.crypto.getRandomValues(words);
+  return Array.from(words, (w) => w.toString(16).padStart(8, '0')).join('');
+}
+
 export class CoreSession {
   // config: { siteKey, sessionId, pageViewId, privacyMode, compressionLevel }
   constructor(M, config) {
     this.M = M;
     this.session = new M.Session(config);
     this.calls = 0;
+    this.stream = null; // id of the frame the core is continuing
+    this.last = -1; // seq of that frame's latest batch
     const code = this.session.errorCode();
     if (code !== 0) {
       const message = this.session.errorMessage();
@@ -40,9 +55,15 @@ export class CoreSession {
     }
   }
 
-  // records: Uint8Array of one records buffer. Returns a frame that owns its
-  // memory (length 0: nothing to send).
-  encode(records) {
+  // records: Uint8Array of one records buffer; seq: its sequence number.
+  // Returns the compressed batch as a Frame (delivery.js): { bytes, stream,
+  // prev }. bytes owns its memory (length 0: nothing to send). The core
+  // continues one zstd frame per page view (recorder/src/compressor.h); a
+  // batch that starts a new frame begins with the zstd magic number and gets
+  // a fresh random stream id, a continuation carries the id of its frame and
+  // prev, the seq of the batch before it in that frame, which the collector
+  // must have decoded first.
+  encode(records, seq) {
     const s = this.session;
     const n = records.length;
     const ptr = s.inputBuffer(n);
@@ -54,11 +75,20 @@ export class CoreSession {
     this.calls++;
     if (code !== 0) {
       this.calls++;
+      // The core starts a new frame after a failure; so does the next id.
+      this.stream = null;
       throw coreError(code, s.errorMessage());
     }
-    const frame = s.output().slice();
+    const bytes = s.output().slice();
     this.calls++;
-    return frame;
+    if (bytes.length === 0) return { bytes, stream: null, prev: -1 };
+    let prev = this.last;
+    if (startsFrame(bytes) || this.stream === null) {
+      this.stream = streamId();
+      prev = -1;
+    }
+    this.last = seq;
+    return { bytes, stream: this.stream, prev };
   }
 
   close() {

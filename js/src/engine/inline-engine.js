@@ -26,7 +26,8 @@ export class InlineEngine {
     return this.core.calls;
   }
 
-  // Resolves with the frame, or with null when drop(seq) came first.
+  // Resolves with the Frame (core.js), or with null when drop(seq) came
+  // first.
   encode(seq, records) {
     return new Promise((resolve, reject) => {
       this.jobs.push({ seq, records, resolve, reject });
@@ -57,7 +58,7 @@ export class InlineEngine {
   encodeSync(seq, records) {
     const t0 = performance.now();
     try {
-      return this.core.encode(records);
+      return this.core.encode(records, seq);
     } finally {
       this.ms += performance.now() - t0;
     }

@@ -83,7 +83,7 @@ export class WorkerEngine {
     this.workerCalls += m.calls || 0;
     this.workerMs += m.ms || 0;
     if (m.type === 'frame') {
-      req.resolve(new Uint8Array(m.frame));
+      req.resolve({ bytes: new Uint8Array(m.frame), stream: m.stream, prev: m.prev });
     } else {
       const e = new Error(m.message);
       e.code = m.code;

@@ -12,10 +12,43 @@ export function hasZstd() {
   }
 }
 
+// The bodies of one page view's zstd stream (delivery.js: ?stream=&seq=&prev=)
+// in the order received, each decoded with its frame's earlier bodies: the
+// frame so far, ended by an empty last block, decodes to the batches so far.
+// entries: [{ body, url }]; a body without stream parameters stands alone.
+export function readBatches(entries) {
+  const frames = new Map(); // stream -> { pieces, decoded }
+  return entries.map(({ body, url }) => {
+    const q = new URL(url || '/', 'http://x').searchParams;
+    const stream = q.get('stream');
+    if (stream === null) return readBatch(body);
+    if (!q.has('prev')) frames.set(stream, { pieces: [], decoded: 0 });
+    const f = frames.get(stream);
+    if (f === undefined) throw new Error(`continuation of unknown stream ${stream}`);
+    f.pieces.push(body);
+    const all = execFileSync('zstd', ['-d', '-c', '-q'], { input: Buffer.concat([...f.pieces, Buffer.from([1, 0, 0])]) });
+    const one = all.subarray(f.decoded);
+    f.decoded = all.length;
+    return parseBatch(one);
+  });
+}
+
 // Batch fields by index: schema_version 0, site_key 1, session_id 2,
 // page_view_id 3, seq 4, base_time 5, strings 6, events 7.
 export function readBatch(frame) {
-  const buf = execFileSync('zstd', ['-d', '-c', '-q'], { input: frame });
+  // A stream's first body is a frame flushed but never ended: an empty last
+  // block ends it.
+  const ended = Buffer.concat([Buffer.from(frame), Buffer.from([1, 0, 0])]);
+  let buf;
+  try {
+    buf = execFileSync('zstd', ['-d', '-c', '-q'], { input: ended, stdio: ['pipe', 'pipe', 'ignore'] });
+  } catch {
+    buf = execFileSync('zstd', ['-d', '-c', '-q'], { input: frame });
+  }
+  return parseBatch(buf);
+}
+
+function parseBatch(buf) {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const ident = buf.subarray(4, 8).toString('latin1');
   const table = dv.getUint32(0, true);

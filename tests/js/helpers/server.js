@@ -20,7 +20,7 @@ export async function startServer({ mounts = {}, pages = {} }) {
     if (url.pathname === '/collect/v1/batch') {
       const chunks = [];
       for await (const c of req) chunks.push(c);
-      if (req.method === 'POST') collector.bodies.push({ body: Buffer.concat(chunks), headers: req.headers });
+      if (req.method === 'POST') collector.bodies.push({ body: Buffer.concat(chunks), headers: req.headers, url: req.url });
       if (collector.delayMs) await new Promise((r) => setTimeout(r, collector.delayMs));
       res.writeHead(req.method === 'OPTIONS' ? 204 : collector.status, {
         'Access-Control-Allow-Origin': '*',
