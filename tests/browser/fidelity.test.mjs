@@ -290,7 +290,7 @@ test('the oracle catches what a faulty replay would show', async () => {
   assert.ok(diffs.some((d) => /h3\[\d+\]\/#text\[0\]: text "Red mug" in the replay/.test(d)), diffs.join('\n'));
   assert.ok(diffs.some((d) => /input#coupon\[\d+\]: value "OTHER"/.test(d)), diffs.join('\n'));
   assert.ok(diffs.some((d) => /button#sort\[\d+\]\[@aria-pressed\]/.test(d)), diffs.join('\n'));
-  assert.ok(diffs.some((d) => /^: scrolled to 0,0 in the replay/.test(d)), diffs.join('\n'));
+  assert.ok(diffs.some((d) => /^#document: scrolled to 0,0 in the replay/.test(d)), diffs.join('\n'));
   assert.ok(diffs.some((d) => /ul#cart\[\d+\]: 0 children in the replay, 1 live/.test(d)), diffs.join('\n'));
   // Masking forgives masks and PII tokens, and nothing else.
   const text = (v) => ({ t: 1, n: 'p', a: {}, c: [{ t: 3, v }] });

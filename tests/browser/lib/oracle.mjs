@@ -211,7 +211,7 @@ export function compare(live, replay, { mode = 'relaxed', secret = () => false }
     });
   }
 
-  node(replay, live, '');
+  node(replay, live, '#document');
   return diffs;
 }
 
