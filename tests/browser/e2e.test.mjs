@@ -166,7 +166,7 @@ async function replayToEnd(session, ids, keep) {
   try {
     // Any same-origin document will do as the viewer; the module comes in by
     // dynamic import, which the CSP's script-src 'self' allows.
-    await host.goto(`${site.url}/dist/recorder.d.ts`);
+    await host.goto(`${site.url}/dist/replay.mjs`);
     await installOracle(host);
     await host.evaluate(`window.__pathOf = ${livePathOf}`);
     return await host.evaluate(async ({ session, ids, keep }) => {
