@@ -105,8 +105,9 @@ void Spa(RecordWriter& w, int k) {
   Interactions(w, k, 20);
 }
 
-uint64_t WireBytes(const Batches& batches, PrivacyMode mode) {
+uint64_t WireBytes(const Batches& batches, PrivacyMode mode, int window_log = 17) {
   Options o;
+  o.window_log = window_log;
   o.site_key = "shop";
   o.session_id = "sessBench";
   o.page_view_id = "pv1";
@@ -142,6 +143,21 @@ BENCHMARK_CAPTURE(BM_StreamVsFrames, static_10k_nodes, StaticPage, 10)->Arg(0)->
 BENCHMARK_CAPTURE(BM_StreamVsFrames, dashboard, Dashboard, 20)->Arg(0)->Arg(2)->Iterations(3);
 BENCHMARK_CAPTURE(BM_StreamVsFrames, typing, Typing, 20)->Arg(0)->Arg(2)->Iterations(3);
 BENCHMARK_CAPTURE(BM_StreamVsFrames, spa_routes, Spa, 10)->Arg(0)->Arg(2)->Iterations(3);
+
+// The window's effect on a streamed page view (relaxed mode). range(0):
+// windowLog; the collector holds about 220 KiB + 3 * 2^windowLog per stream.
+void BM_StreamWindow(benchmark::State& state, void (*fill)(RecordWriter&, int), int batches) {
+  const Batches streamed = PageView(batches, 0, fill);
+  uint64_t s = 0;
+  for (auto _ : state) {
+    s = WireBytes(streamed, PrivacyMode::kRelaxed, static_cast<int>(state.range(0)));
+    benchmark::DoNotOptimize(s);
+  }
+  state.counters["streamed"] = static_cast<double>(s);
+}
+
+BENCHMARK_CAPTURE(BM_StreamWindow, dashboard, Dashboard, 20)->DenseRange(14, 20, 3)->Iterations(1);
+BENCHMARK_CAPTURE(BM_StreamWindow, spa_routes, Spa, 10)->DenseRange(14, 20, 3)->Iterations(1);
 
 }  // namespace
 }  // namespace recorder
