@@ -20,6 +20,9 @@ import { Scroll } from './capture/scroll.js';
 import { Input } from './capture/input.js';
 import { Focus } from './capture/focus.js';
 import { Roots } from './capture/roots.js';
+import { Styles } from './capture/styles.js';
+import { Media } from './capture/media.js';
+import { Images } from './capture/images.js';
 import { Uploader } from './uploader.js';
 import { Delivery } from './delivery.js';
 import { Timing } from './timing.js';
@@ -28,7 +31,9 @@ import { Timing } from './timing.js';
 // the snapshot; the mutation observer starts in the same task as the
 // snapshot's first slice, so no change falls between them. Roots (shadow
 // roots, iframe documents) is there before the snapshot enters any.
-const MODULES = [Meta, Navigation, Viewport, Roots, Snapshot, Mutations, Pointer, Scroll, Input, Focus];
+// Styles, Media and Images write their state of the page after SNAP_END.
+const MODULES = [Meta, Navigation, Viewport, Roots, Snapshot, Mutations, Pointer, Scroll, Input, Focus,
+  Styles, Media, Images];
 
 const COMPRESSION_LEVEL = 3;
 
@@ -203,6 +208,7 @@ export class Recording {
       snapshotting: false,
       release: (drop) => this.release(drop === true),
       mutationWindowMs: this.o.mutationWindowMs,
+      captureStylesheetRules: this.o.captureStylesheetRules === true,
       // A same-document navigation to an excluded page ends the recording
       // before anything of that page is written.
       excluded: (href) => pageExcluded(this.o.privacy.excludePages, href),

@@ -9,7 +9,8 @@ import path from 'node:path';
 export const CSP = "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; object-src 'none'";
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm', '.json': 'application/json' };
+  '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.wav': 'audio/wav' };
 
 // mounts: { '/prefix/': '/abs/dir' }; pages: { '/path': 'html or js text' }.
 export async function startServer({ mounts = {}, pages = {} }) {
