@@ -107,6 +107,8 @@ export interface StartOptions {
   maxRecordsBytes?: number;
   /** Also send the rules of same-origin <link rel=stylesheet> sheets once loaded (replays survive CSS changes). Default false. */
   captureStylesheetRules?: boolean;
+  /** A checkpoint (full snapshot written by the core from its node mirror) at the first flush this long after the last full snapshot, ms (0..86400000; 0 = never). Default 300000. */
+  checkpointIntervalMs?: number;
   /** Encode in a module Worker when possible (else in idle time). Default true. */
   worker?: boolean;
   /** Folder of recorder-core.mjs, recorder-core.wasm and recorder-worker.mjs. Default: the running script's folder. */

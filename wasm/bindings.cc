@@ -19,6 +19,7 @@
 //     inside the records (records.h); counters come back as doubles (exact up
 //     to 2^53) because this Emscripten has no BigInt integration.
 #include <emscripten/bind.h>
+#include <emscripten/heap.h>
 #include <emscripten/val.h>
 
 #include <memory>
@@ -44,6 +45,8 @@ struct SessionConfig {
   // Embind refuses a value_object with a missing field, so JS always passes
   // it, "" included.
   std::string allowQueryParams;
+  // Options::checkpoint_interval_ms (0: never).
+  double checkpointIntervalMs = 300000;
 };
 
 std::vector<std::string> SplitNames(const std::string& joined) {
@@ -65,6 +68,12 @@ struct SessionStats {
   double batchBytes = 0;
   double compressedBytes = 0;
   double maskedStrings = 0;
+  double checkpoints = 0;
+  double mirrorOnly = 0;
+  double mirrorDrops = 0;
+  double mirrorNodes = 0;
+  double mirrorBytes = 0;
+  double wasmBytes = 0;  // the module's memory now (it never shrinks)
 };
 
 class Session {
@@ -77,7 +86,14 @@ class Session {
     o.privacy_mode = static_cast<recorder::PrivacyMode>(config.privacyMode);
     o.compression_level = config.compressionLevel;
     o.allow_query_params = SplitNames(config.allowQueryParams);
-    status_ = Recorder::Create(o, &recorder_);
+    // Out of range (negative, fractional, huge) fails Create like any other bad option.
+    double interval = config.checkpointIntervalMs;
+    if (interval >= 0 && interval <= 4294967295.0 && interval == static_cast<double>(static_cast<uint32_t>(interval))) {
+      o.checkpoint_interval_ms = static_cast<uint32_t>(interval);
+      status_ = Recorder::Create(o, &recorder_);
+    } else {
+      status_ = Status::InvalidArgument("checkpoint interval must be a whole number of ms, 0 to 2^32-1");
+    }
   }
 
   int errorCode() const { return static_cast<int>(status_.code()); }
@@ -108,6 +124,7 @@ class Session {
 
   SessionStats stats() const {
     SessionStats s;
+    s.wasmBytes = static_cast<double>(emscripten_get_heap_size());
     if (!recorder_) return s;
     const recorder::RecorderStats& r = recorder_->stats();
     s.batches = static_cast<double>(r.batches);
@@ -116,6 +133,11 @@ class Session {
     s.batchBytes = static_cast<double>(r.batch_bytes);
     s.compressedBytes = static_cast<double>(r.compressed_bytes);
     s.maskedStrings = static_cast<double>(r.masked_strings);
+    s.checkpoints = static_cast<double>(r.checkpoints);
+    s.mirrorOnly = static_cast<double>(r.mirror_only);
+    s.mirrorDrops = static_cast<double>(r.mirror_drops);
+    s.mirrorNodes = static_cast<double>(r.mirror_nodes);
+    s.mirrorBytes = static_cast<double>(r.mirror_bytes);
     return s;
   }
 
@@ -133,14 +155,21 @@ EMSCRIPTEN_BINDINGS(recorder_core) {
       .field("pageViewId", &SessionConfig::pageViewId)
       .field("privacyMode", &SessionConfig::privacyMode)
       .field("compressionLevel", &SessionConfig::compressionLevel)
-      .field("allowQueryParams", &SessionConfig::allowQueryParams);
+      .field("allowQueryParams", &SessionConfig::allowQueryParams)
+      .field("checkpointIntervalMs", &SessionConfig::checkpointIntervalMs);
   emscripten::value_object<SessionStats>("SessionStats")
       .field("batches", &SessionStats::batches)
       .field("events", &SessionStats::events)
       .field("recordsBytes", &SessionStats::recordsBytes)
       .field("batchBytes", &SessionStats::batchBytes)
       .field("compressedBytes", &SessionStats::compressedBytes)
-      .field("maskedStrings", &SessionStats::maskedStrings);
+      .field("maskedStrings", &SessionStats::maskedStrings)
+      .field("checkpoints", &SessionStats::checkpoints)
+      .field("mirrorOnly", &SessionStats::mirrorOnly)
+      .field("mirrorDrops", &SessionStats::mirrorDrops)
+      .field("mirrorNodes", &SessionStats::mirrorNodes)
+      .field("mirrorBytes", &SessionStats::mirrorBytes)
+      .field("wasmBytes", &SessionStats::wasmBytes);
   emscripten::class_<Session>("Session")
       .constructor<const SessionConfig&>()
       .function("errorCode", &Session::errorCode)

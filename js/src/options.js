@@ -117,6 +117,10 @@ export const SCHEMA = {
   // Same-origin <link rel=stylesheet> rules as well as their URL, for
   // replays after the site's CSS changed or is gone (more bytes per page).
   captureStylesheetRules: { default: false, check: bool },
+  // The core writes a full snapshot (checkpoint) of its own node mirror, in
+  // the Worker, at the first flush this long after the last one, so a replay
+  // can seek without starting from the beginning. 0: never.
+  checkpointIntervalMs: { default: 300000, check: int(0, 24 * 3600 * 1000) },
   worker: { default: true, check: bool },
   assetsUrl: { default: null, check: httpUrl },
   debug: { default: false, check: bool },

@@ -92,6 +92,7 @@ export class Recording {
       compressionLevel: COMPRESSION_LEVEL,
       // Query parameters the core keeps when it scrubs URLs.
       allowQueryParams: this.o.privacy.allowQueryParams.join(','),
+      checkpointIntervalMs: this.o.checkpointIntervalMs,
     };
   }
 

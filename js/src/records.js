@@ -5,7 +5,9 @@
 export const FORMAT_VERSION = 2;
 
 // Header flags (records.h kRecordsFlag*).
-export const HeaderFlag = Object.freeze({ NEW_STREAM: 1 });
+// MIRROR_ONLY: the Worker's core only feeds its node mirror with the buffer
+// (it was sent out of band already); no output, no seq consumed.
+export const HeaderFlag = Object.freeze({ NEW_STREAM: 1, MIRROR_ONLY: 2 });
 
 export const Tag = Object.freeze({
   META: 0x01,

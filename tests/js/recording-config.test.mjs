@@ -16,7 +16,7 @@ function configOf(privacy, analyticsOnly) {
 test('core config: mode, analytics-only forces strict, allowQueryParams joined', () => {
   assert.deepEqual(configOf({ mode: 'relaxed', allowQueryParams: ['page', 'utm_source'] }, false), {
     siteKey: 'demo', sessionId: 's', pageViewId: 'p', privacyMode: 2, compressionLevel: 3,
-    allowQueryParams: 'page,utm_source',
+    allowQueryParams: 'page,utm_source', checkpointIntervalMs: 300000,
   });
   assert.equal(configOf({ mode: 'relaxed' }, true).privacyMode, 0);
   assert.equal(configOf({}, false).allowQueryParams, '');

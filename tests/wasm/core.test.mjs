@@ -23,7 +23,8 @@ function records(seq, build) {
   return Uint8Array.from(out);
 }
 
-const config = { siteKey: 'demo', sessionId: 'sess1', pageViewId: 'pv1', privacyMode: 0, compressionLevel: 3, allowQueryParams: '' };
+const config = { siteKey: 'demo', sessionId: 'sess1', pageViewId: 'pv1', privacyMode: 0, compressionLevel: 3, allowQueryParams: '',
+  checkpointIntervalMs: 300000 };
 
 function flush(session, bytes) {
   const ptr = session.inputBuffer(bytes.length);
@@ -145,5 +146,53 @@ test('allowQueryParams crosses the binding: named parameters stay, the rest go',
   none.delete();
   const bad = new M.Session({ ...config, allowQueryParams: 'ok,bad name' });
   assert.equal(bad.errorCode(), 1);
+  bad.delete();
+});
+
+// The node mirror and checkpoints through the binding: checkpointIntervalMs
+// in the config, MIRROR_ONLY buffers, the mirror and memory figures in stats.
+test('checkpoints, mirror-only buffers and mirror stats', () => {
+  const at = (seq, time, flags, build) => {
+    const bytes = records(seq, build);
+    // Re-write the header: format, seq, time base, flags.
+    const out = [];
+    const u = (v) => { do { let b = v % 128; v = Math.floor(v / 128); out.push(v ? b | 128 : b); } while (v); };
+    out.push(2); u(seq); u(time); u(flags);
+    const head = [2]; const hu = (v) => { do { let b = v % 128; v = Math.floor(v / 128); head.push(v ? b | 128 : b); } while (v); };
+    hu(seq); hu(1700000000000); hu(0);
+    return Uint8Array.from([...out, ...bytes.subarray(head.length)]);
+  };
+  const node = (u, s, id, parent, prev, type, name) => { u(id); u(parent); u(prev); u(type); u(0); u(0); s(name); s(''); u(0); };
+  const s = new M.Session({ ...config, checkpointIntervalMs: 1000 });
+  assert.equal(s.errorCode(), 0, s.errorMessage());
+  const t0 = 1700000000000;
+  assert.equal(flush(s, at(0, t0, 0, ({ u, s: str, i, tag }) => {
+    tag(0x02); u(0); i(0); i(0); u(0);                                 // SNAP_BEGIN
+    tag(0x06); node(u, str, 1, 0, 0, 9, '');
+    tag(0x06); node(u, str, 2, 1, 0, 1, 'html');
+    tag(0x03);
+  })).code, 0);
+  // Out of band: the mirror learns of node 3 without output.
+  const mirrorOnly = flush(s, at(1, t0 + 100, 2, ({ u, s: str, tag }) => {
+    tag(0x04); u(0); tag(0x06); node(u, str, 3, 2, 0, 1, 'body'); tag(0x05);
+  }));
+  assert.equal(mirrorOnly.code, 0, s.errorMessage());
+  assert.equal(mirrorOnly.frame.length, 0);
+  let st = s.stats();
+  assert.equal(st.mirrorOnly, 1);
+  assert.equal(st.mirrorNodes, 3);
+  assert.ok(st.mirrorBytes > 0);
+  assert.equal(st.wasmBytes, M.HEAPU8.length);
+  assert.equal(flush(s, at(1, t0 + 2000, 0, ({ u, i, tag }) => {
+    tag(0x0B); u(0); u(3); i(1); i(2); i(0); i(0); u(0);               // CLICK
+  })).code, 0, s.errorMessage());
+  st = s.stats();
+  assert.equal(st.checkpoints, 1);
+  assert.equal(st.events, 1 + 2);  // snapshot; checkpoint snapshot + click
+  s.delete();
+
+  const bad = new M.Session({ ...config, checkpointIntervalMs: -5 });
+  assert.equal(bad.errorCode(), 1);
+  assert.match(bad.errorMessage(), /checkpoint interval/);
   bad.delete();
 });
