@@ -25,6 +25,7 @@ const BOOT = `import * as h from '/tests/js/helpers/harness.js'; window.h = h; w
 const CHILD = '<!doctype html><html><head><title>child</title></head><body><p id="in-child">child page</p></body></html>';
 
 let server;
+let other; // another origin, for a cross-origin iframe
 let browser;
 
 before(async () => {
@@ -33,11 +34,13 @@ before(async () => {
     mounts: { '/js/': path.join(ROOT, 'js'), '/tests/js/': path.join(ROOT, 'tests/js') },
     pages: { '/page.html': PAGE, '/boot.mjs': BOOT, '/child.html': CHILD, '/favicon.ico': '' },
   });
+  other = await startServer({ pages: { '/child.html': CHILD } });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
 after(async () => {
   await browser?.close();
+  await other?.close();
   await server?.close();
 });
 
@@ -98,8 +101,9 @@ async function open(setup, { mode = 'relaxed', privacy = {} } = {}) {
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text()); });
   await page.goto(`${server.origin}/page.html`);
   await page.waitForFunction(() => window.ready === true);
-  await page.evaluate(async ({ setup, mode, privacy, treeSrc }) => {
+  await page.evaluate(async ({ setup, mode, privacy, treeSrc, crossOrigin }) => {
     window.reads = [];
+    window.crossOrigin = crossOrigin;
     window.deepTree = (0, eval)(`(${treeSrc})`);
     if (setup) await (0, eval)(`(${setup})`)();
     await Promise.all([...document.querySelectorAll('iframe')].map((f) => new Promise((resolve) => {
@@ -109,7 +113,7 @@ async function open(setup, { mode = 'relaxed', privacy = {} } = {}) {
     window.reads.length = 0; // the waiting above looked into the iframes
     window.rec = window.h.record(mode, { privacy: { mode, ...privacy } });
     await window.rec.start();
-  }, { setup: setup ? setup.toString() : null, mode, privacy, treeSrc: deepTree.toString() });
+  }, { setup: setup ? setup.toString() : null, mode, privacy, treeSrc: deepTree.toString(), crossOrigin: other.origin });
   const replayer = new Replayer();
   async function step(fn, arg) {
     const out = await page.evaluate(async ({ src, arg }) => {
@@ -143,7 +147,7 @@ const STATIC = async () => {
     '<x-card id="card"><i>slotted</i></x-card>' +
     '<iframe id="frame" srcdoc="<p id=&quot;fp&quot;>in frame</p><div id=&quot;fhost&quot;></div>"></iframe>' +
     '<iframe id="sandboxed" sandbox srcdoc="<p>opaque</p>"></iframe>' +
-    `<iframe id="cross" src="${location.origin.replace('127.0.0.1', 'localhost')}/child.html"></iframe>`;
+    `<iframe id="cross" src="${window.crossOrigin}/child.html"></iframe>`;
   const host = document.getElementById('host');
   const sr = host.attachShadow({ mode: 'open' });
   sr.innerHTML = '<p id="in-shadow">shadow text</p><div id="nested-host"></div><slot></slot>';
@@ -155,7 +159,10 @@ const STATIC = async () => {
       this.attachShadow({ mode: 'open' }).innerHTML = '<h3 id="card-title">card</h3><slot></slot>';
     }
   });
+  const cross = document.getElementById('cross');
+  const crossLoaded = new Promise((resolve) => cross.addEventListener('load', resolve, { once: true }));
   const frame = document.getElementById('frame');
+  await crossLoaded;
   await new Promise((resolve) => {
     if (frame.contentDocument && frame.contentDocument.getElementById('fp')) resolve();
     else frame.addEventListener('load', resolve, { once: true });

@@ -27,6 +27,10 @@ import { RootKind } from './roots.js';
 import { Rule } from '../regions.js';
 
 const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
+// Roots left but still observed before the observers are rebuilt.
+const STALE_ROOTS = 64;
+// What collect() checks of the roots after a group (see prune()).
+const Prune = Object.freeze({ NONE: 0, DETACHED: 1, ALL: 2 });
 const PREFIXES = {
   'http://www.w3.org/1999/xlink': 'xlink:',
   'http://www.w3.org/XML/1998/namespace': 'xml:',
@@ -45,6 +49,7 @@ export class Mutations {
     // with attributeOldValue would hand us the old value of every attribute,
     // a password field's `value` included: exactly what must never be read.
     this.types = new win.MutationObserver(ctx.guard('mutations', (r) => this.noteTypes(r)));
+    this.stale = 0;
     this.observe(ctx.doc);
     // An iframe's load event stays in its own tree: listened to on the
     // document and on each root.
@@ -68,10 +73,17 @@ export class Mutations {
     this.observe(entry.root);
   }
 
-  // roots.js: roots were left. An observer cannot drop one of its targets,
-  // so it drops them all (after noting what it holds) and observes the
-  // remaining ones again.
-  refresh() {
+  // roots.js: `count` roots were left. An observer cannot drop one of its
+  // targets, so it drops them all (after noting what it holds) and observes
+  // the remaining ones again. That costs time in the number of roots, so it
+  // waits until the roots left since the last time are a fair share of
+  // them: meanwhile a left root is still observed, which keeps nothing
+  // alive (the observer's hold on its targets is weak) and whose records
+  // name nodes the replayer no longer has, so they are dropped.
+  refresh(count) {
+    this.stale += count;
+    if (this.stale <= Math.max(STALE_ROOTS, this.ctx.roots.entries.length / 4)) return;
+    this.stale = 0;
     this.sync();
     this.observer.disconnect();
     this.types.disconnect();
@@ -182,16 +194,32 @@ export class Mutations {
     if (this.added.size + this.removed.size + this.attrs.size + this.texts.size + this.frames.size === 0) return;
     const ctx = this.ctx;
     const t0 = ctx.perfNow();
-    let removed = false;
+    let prune = Prune.NONE;
     try {
-      removed = this.write();
+      prune = this.write();
     } finally {
       this.clear();
-      // Roots the replayer no longer has are left (their observation and
-      // listeners dropped, nothing kept of them).
-      if (removed) ctx.roots.prune((root) => this.stillHeld(root, null));
+      // Roots the replayer no longer has are left (their listeners dropped,
+      // nothing kept of them).
+      if (prune === Prune.ALL) ctx.roots.prune((root) => this.stillHeld(root, null));
+      else if (prune === Prune.DETACHED) ctx.roots.prune((root) => this.inPage(root));
       ctx.stats.serializeMs += ctx.perfNow() - t0;
     }
+  }
+
+  // Whether a root is still in the page: a shadow root whose host is
+  // connected, in the page's document or in an iframe document the
+  // replayer has, all the way up. Enough after plain removals; a node moved
+  // where the replayer cannot follow, or a rule change, needs stillHeld().
+  inPage(root) {
+    if (root.nodeType === 11 && !root.isConnected) return false;
+    const mirror = this.ctx.mirror;
+    for (let doc = root.nodeType === 9 ? root : root.ownerDocument; doc !== this.ctx.doc;) {
+      const frame = mirror.frameOf(doc);
+      if (frame === null || !frame.isConnected) return false;
+      doc = frame.ownerDocument;
+    }
+    return true;
   }
 
   // Iframes whose document is not the one the replayer has: the old one is
@@ -245,14 +273,14 @@ export class Mutations {
       adds.push(el);
     }
     const frameDocs = this.frameChanges(removes, inChanged);
-    if (removes.length === 0 && adds.length === 0 && frameDocs.length === 0 && !this.hasChanges()) return false;
+    if (removes.length === 0 && adds.length === 0 && frameDocs.length === 0 && !this.hasChanges()) return Prune.NONE;
 
     w.settle();
     const mark = w.mark();
+    const fresh = new Set();
     try {
       w.mutBegin(ctx.now());
       for (const id of removes) w.remove(id);
-      const fresh = new Set();
       for (const node of inTreeOrder(adds)) {
         const up = mirror.parentOf(node);
         const host = node.nodeType === 11 ? up : null;
@@ -274,7 +302,10 @@ export class Mutations {
       w.rollback(mark);
       throw e;
     }
-    return removes.length > 0;
+    if (removes.length === 0) return Prune.NONE;
+    // Plain removals leave roots only by taking them out of the page.
+    for (const node of this.removed.keys()) if (node.isConnected && !fresh.has(node)) return Prune.ALL;
+    return changed.length > 0 ? Prune.ALL : Prune.DETACHED;
   }
 
   // Elements whose privacy rule changed (a marker, or an attribute a

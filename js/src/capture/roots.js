@@ -48,8 +48,8 @@ export class Roots {
     for (const entry of this.entries) this.listen(entry, h);
   }
 
-  // binder.enter(entry) for each root now and later; binder.refresh() after
-  // roots were left.
+  // binder.enter(entry) for each root now and later; binder.refresh(count)
+  // after `count` roots were left.
   bind(binder) {
     this.binders.push(binder);
     for (const entry of this.entries) binder.enter(entry);
@@ -99,7 +99,7 @@ export class Roots {
       this.index.delete(entry.root);
       this.leave(entry);
     }
-    for (const b of this.binders) b.refresh();
+    for (const b of this.binders) b.refresh(left.length);
   }
 
   each(fn) {
