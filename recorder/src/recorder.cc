@@ -1,5 +1,6 @@
 #include "recorder/recorder.h"
 
+#include <algorithm>
 #include <string>
 
 #include "batch_builder.h"
@@ -59,6 +60,10 @@ struct Recorder::Impl {
   // A NEW_STREAM request on a flush with nothing to send still applies to
   // the next batch that is sent.
   bool new_frame_pending = false;
+  // The highest seq the mirror has applied (-1: none). The glue may encode
+  // a seq again (a new frame after a refusal, the page-exit path) or send it
+  // MIRROR_ONLY after the worker already had it: applied once only.
+  int64_t mirror_seq = -1;
 };
 
 Status Recorder::Create(const Options& options, std::unique_ptr<Recorder>* out) {
@@ -123,7 +128,8 @@ Status Recorder::FlushBytes(const uint8_t* data, size_t size) {
   bool mirror_only = (header.flags & kRecordsFlagMirrorOnly) != 0;
   if ((header.flags & kRecordsFlagNewStream) != 0 && !mirror_only) m.new_frame_pending = true;
   if (m.builder.event_count() == 0) return Status::Ok();  // nothing to send
-  size_t checkpoint = mirror_only ? 0 : MaybeCheckpoint(header.base_time);
+  bool fresh = static_cast<int64_t>(header.seq) > m.mirror_seq;
+  size_t checkpoint = mirror_only || !fresh ? 0 : MaybeCheckpoint(header.base_time);
 
   RawString site{m.options.site_key, false, 0};
   RawString session{m.options.session_id, false, 0};
@@ -154,7 +160,8 @@ Status Recorder::FlushBytes(const uint8_t* data, size_t size) {
                             "; flush more often");
   }
   if (mirror_only) {
-    m.mirror.Apply(*rec::wire::GetBatch(encoded), m.builder);
+    if (fresh) m.mirror.Apply(*rec::wire::GetBatch(encoded), m.builder);
+    m.mirror_seq = std::max<int64_t>(m.mirror_seq, header.seq);
     m.stats.mirror_only += 1;
     UpdateMirrorStats();
     return Status::Ok();
@@ -167,7 +174,8 @@ Status Recorder::FlushBytes(const uint8_t* data, size_t size) {
     return compressed;
   }
   m.new_frame_pending = false;
-  m.mirror.Apply(*rec::wire::GetBatch(m.batch.data()), m.builder, checkpoint);
+  if (fresh) m.mirror.Apply(*rec::wire::GetBatch(m.batch.data()), m.builder, checkpoint);
+  m.mirror_seq = std::max<int64_t>(m.mirror_seq, header.seq);
   UpdateMirrorStats();
 
   m.stats.batches += 1;

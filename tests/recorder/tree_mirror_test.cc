@@ -597,16 +597,39 @@ TEST(TreeMirror, MirrorOnlyBuffersFeedTheMirrorWithoutOutput) {
   EXPECT_EQ(s.rec->stats().batches, batches);
   EXPECT_EQ(s.rec->stats().mirror_only, 1u);
   EXPECT_EQ(s.rec->stats().mirror_nodes, 25u);
-  W c(1, kT0 + 2000);  // the same seq: the mirror-only buffer consumed none
+  W c(2, kT0 + 2000);
   c.Click(0, 4);
   const wire::Batch* b = B(s.Flush(c));
-  EXPECT_EQ(b->seq(), 1u);
+  EXPECT_EQ(b->seq(), 2u);
   ASSERT_GT(CheckpointLength(b), 0u);
   Replay alone;
   for (size_t i = 0; i < CheckpointLength(b); ++i) alone.Apply(b, b->events()->Get(i));
   std::string canon = alone.Canon(kT0 + 2000);
   EXPECT_NE(canon.find("50 t1 section"), std::string::npos) << canon;
   EXPECT_NE(canon.find("input 7 late/off"), std::string::npos) << canon;
+}
+
+TEST(TreeMirror, ASeqEncodedAgainIsAppliedOnce) {
+  Session s(MirrorOptions(1000));
+  s.Flush(Page(0, kT0));
+  W w(1, kT0 + 100);
+  w.Rule(0, 23, 0, {0}, "a { color: green; }");
+  s.Flush(w);
+  s.Flush(w);  // re-encoded (a new frame after a refusal)
+  W again(1, kT0 + 100, kRecordsFlagMirrorOnly);
+  again.Rule(0, 23, 0, {0}, "a { color: green; }");
+  s.Flush(again);  // and sent out of band too
+  W c(2, kT0 + 2000);
+  c.Click(0, 4);
+  const wire::Batch* b = B(s.Flush(c));
+  size_t n = CheckpointLength(b);
+  ASSERT_GT(n, 0u);
+  Replay alone;
+  for (size_t i = 0; i < n; ++i) alone.Apply(b, b->events()->Get(i));
+  std::string canon = alone.Canon(kT0 + 2000);
+  size_t first = canon.find("a { color: green; }");
+  ASSERT_NE(first, std::string::npos) << canon;
+  EXPECT_EQ(canon.find("a { color: green; }", first + 1), std::string::npos) << canon;
 }
 
 }  // namespace
