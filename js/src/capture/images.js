@@ -21,7 +21,9 @@ export class Images {
     };
     this.on.on(ctx.doc, 'load', loaded);
     ctx.roots.on([RootKind.SHADOW, RootKind.FRAME], 'load', loaded);
-    this.noteRoot = ctx.guard('images', (root) => this.sync(root));
+    this.noteRoot = ctx.guard('images', (root) => {
+      if (this.started) this.sync(root);
+    });
     ctx.roots.bind(this);
     ctx.guard('images', () => {
       this.started = true;

@@ -38,7 +38,9 @@ export class Media {
       this.on.on(ctx.doc, type, handler);
       ctx.roots.on([RootKind.SHADOW, RootKind.FRAME], type, handler);
     }
-    this.noteRoot = ctx.guard('media', (root) => this.sync(root));
+    this.noteRoot = ctx.guard('media', (root) => {
+      if (this.started) this.sync(root);
+    });
     ctx.roots.bind(this);
     // After SNAP_END (held while the snapshot is taken).
     ctx.guard('media', () => {

@@ -49,7 +49,9 @@ export class Styles {
     this.noteRule = ctx.guard('styles', (sheet, op, path, text, stamp) => this.writeRule(sheet, op, path, text, stamp));
     this.noteSheet = ctx.guard('styles', (sheet, stamp) => this.writeChanged(sheet, stamp));
     this.noteAdopt = ctx.guard('styles', (target, sheets) => this.writeAdopt(target, sheets));
-    this.noteRoot = ctx.guard('styles', (root) => this.sync(root));
+    this.noteRoot = ctx.guard('styles', (root) => {
+      if (this.started) this.sync(root);
+    });
     this.hooks = {
       changed: (list, op, at) => this.changed(list, op, at),
       replaced: (sheet) => this.replaced(sheet),
