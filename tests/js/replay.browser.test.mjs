@@ -56,8 +56,11 @@ const mutation = (time, { removes = [], adds = [], attrs = [], texts = [] }, pag
   ev(time, 'Mutation', { removes, adds, attrs, texts }, pageView);
 
 // Opens the host page, replays `session`, runs `fn(replayer, T0)` in the page.
-async function inPage(events, fn, arg = null) {
+async function inPage(events, fn, arg = null, routes = {}) {
   const page = await browser.newPage();
+  for (const [url, css] of Object.entries(routes)) {
+    await page.route(`${server.origin}${url}`, (route) => route.fulfill({ contentType: 'text/css', body: css }));
+  }
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${server.origin}/host.html`);
@@ -365,6 +368,25 @@ test('stylesheets: <style> CSSOM, constructed sheets adopted by the document, a 
   assert.ok(out.frameRealm && out.docRealm, 'constructed sheets belong to the realm of the document adopting them');
   assert.equal(out.bWeight, '700');
   assert.equal(out.bodyMargin, '3px');
+});
+
+test('a <link> sheet still loading takes the recorded rules once it has loaded', async () => {
+  const css = `${server.origin}/site.css`;
+  const events = [meta(0), snapshot(1, [el(6, 5, 0, 'p')], { head: [el(13, 4, 0, 'link', [['rel', 'stylesheet'], ['href', css]])] }),
+    ev(2, 'StyleSheet', { sheet: 13, owner: 13, disabled: false, rules: ['p { color: rgb(1, 2, 3); }'] })];
+  const out = await inPage(events, async (r, T0) => {
+    r.seek(T0 + 5);
+    const early = r.document.querySelector('link').sheet !== null;
+    const until = Date.now() + 3000;
+    while (Date.now() < until && !r.document.querySelector('link').sheet) await new Promise((res) => setTimeout(res, 20));
+    await new Promise((res) => setTimeout(res, 50));
+    return { early, rules: Array.from(r.document.querySelector('link').sheet.cssRules, (x) => x.cssText),
+      color: r.window.getComputedStyle(r.document.querySelector('p')).color, errors: r.errors };
+  }, null, { '/site.css': 'p { color: rgb(200, 0, 0); } a { color: blue; }' });
+  assert.deepEqual(out.errors, []);
+  assert.equal(out.early, false, 'the sheet was not there yet when the rules arrived');
+  assert.deepEqual(out.rules, ['p { color: rgb(1, 2, 3); }']);
+  assert.equal(out.color, 'rgb(1, 2, 3)');
 });
 
 test('media follow play/pause/seek muted; image sources show what was chosen live', async () => {

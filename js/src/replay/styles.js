@@ -33,7 +33,16 @@ export class Sheets {
       // A <link> whose sheet is not loaded (or not readable) in the replay
       // keeps what its URL gives; nothing to report.
       if (!sheet) {
-        if (owner.localName !== 'link') this.onError(`${where}: node ${ev.owner} has no stylesheet`);
+        if (owner.localName !== 'link') {
+          this.onError(`${where}: node ${ev.owner} has no stylesheet`);
+          return;
+        }
+        // Still loading in the replay: the recorded rules win once it has.
+        owner.addEventListener('load', () => {
+          const loaded = ownSheet(owner);
+          if (loaded) this.fill(loaded, ev.rules || [], where);
+          if (loaded) loaded.disabled = !!ev.disabled;
+        }, { once: true });
         return;
       }
       this.fill(sheet, ev.rules || [], where);
