@@ -33,7 +33,8 @@ export class Input {
     if (ctx.target(el) !== el || ctx.privacy.regions.isBlocked(el)) return;
     const id = ctx.mirror.id(el);
     const toggle = el.localName === 'input' && (el.type === 'checkbox' || el.type === 'radio');
-    ctx.writer.input(ctx.now(), id, ctx.privacy.fieldValue(el), toggle && el.checked);
+    const value = ctx.privacy.fieldValue(el);
+    ctx.writer.input(ctx.now(), id, value, toggle && el.checked, ctx.privacy.valueFlags);
   }
 
   drain() {

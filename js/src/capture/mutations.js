@@ -411,7 +411,8 @@ export class Mutations {
       this.ctx.writer.attr(id, ns && PREFIXES[ns] ? PREFIXES[ns] + local : local, null);
       return;
     }
-    this.ctx.writer.attr(id, attr.name, this.ctx.privacy.attrValue(el, attr));
+    const privacy = this.ctx.privacy;
+    this.ctx.writer.attr(id, attr.name, privacy.attrValue(el, attr), privacy.flagsOf(el));
   }
 
   drain() {

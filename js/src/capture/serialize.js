@@ -9,6 +9,7 @@
 // limit); cross-origin and opaque sandboxed iframes have no document.
 
 import { Rule, placeholderAttrs } from '../regions.js';
+import { NodeFlag } from '../records.js';
 
 const NS = {
   'http://www.w3.org/2000/svg': 1,
@@ -92,7 +93,9 @@ export class Serializer {
         }
         const len = this.collectAttrs(node);
         const ns = NS[node.namespaceURI] || 0;
-        w.node(id, parent, prev, ELEMENT, ns, 0, node.localName, '', this.attrs, len);
+        // UNMASKED: the core reads this element's content attributes as relaxed.
+        const flags = rule === Rule.UNMASK ? NodeFlag.UNMASKED : 0;
+        w.node(id, parent, prev, ELEMENT, ns, flags, node.localName, '', this.attrs, len);
         return id;
       }
       case TEXT:
