@@ -5,7 +5,9 @@
 // second of the stage's input, as Google Benchmark counts natively.
 import createRecorderBench from '/build/recorder-bench.mjs';
 
-const M = await createRecorderBench();
+// No top-level await: a module Worker that has one closes the page when
+// Playwright watches workers (page.on('worker'), Chromium 156).
+let M = null;
 let runs = 1;
 let bytes = 0;
 
@@ -33,8 +35,9 @@ function handle(m) {
   throw new Error(`unknown message ${m.type}`);
 }
 
-self.onmessage = (e) => {
+self.onmessage = async (e) => {
   try {
+    if (M === null) M = await createRecorderBench();
     self.postMessage(handle(e.data));
   } catch (err) {
     self.postMessage({ error: String((err && err.stack) || err) });

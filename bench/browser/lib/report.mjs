@@ -47,6 +47,9 @@ export function summarize(runs, workloads, modes) {
         inputP95Ms: pick((r) => r.inputP95Ms),
         inputMaxMs: pick((r) => r.inputMaxMs),
         heapBytes: pick((r) => r.heapBytes),
+        workerCpuMs: pick((r) => r.workerCpuMs),
+        workerTaskMs: pick((r) => r.workerTaskMs),
+        workerHeapBytes: pick((r) => r.workerHeapBytes),
         heapAddedBytes: noneHeap == null ? null : median(good.map((r) => r.heapBytes)) - noneHeap,
         wasmBytes: pick((r) => r.wasmBytes),
         wireBodyBytes: pick((r) => r.wire.bodyBytes),
@@ -106,8 +109,9 @@ export function targets(summaries, sizes, modes, traced = false) {
 export function printTable(summaries, sizes, tgts, modes, traced = false, log = console.log) {
   // Without a trace, the Long Tasks / LoAF APIs only see 50 ms and up.
   const lt = (x) => (!traced && x === 0 ? '<50' : ms(x));
-  const head = ['mode', 'main ms', 'added ms (min..max)', 'x none', 'longest', 'rec/task', 'in p50/p95', 'heap MB', 'wasm MB', 'sent KiB', 'req', 'raw KiB'];
-  const widths = [13, 8, 22, 7, 8, 9, 11, 8, 8, 9, 4, 9];
+  const head = ['mode', 'main ms', 'added ms (min..max)', 'x none', 'longest', 'rec/task', 'in p50/p95', 'heap MB', 'wasm MB',
+    'wkr cpu', 'wkr MB', 'sent KiB', 'req', 'raw KiB'];
+  const widths = [13, 8, 22, 7, 8, 9, 11, 8, 8, 8, 7, 9, 4, 9];
   for (const [w, s] of Object.entries(summaries)) {
     log('');
     log(`== ${w} ==`);
@@ -119,6 +123,7 @@ export function printTable(summaries, sizes, tgts, modes, traced = false, log = 
       const cells = [m.padEnd(13), ms(r.mainThreadMs.median), added, r.ratioToNone == null ? '-' : r.ratioToNone.toFixed(2),
         lt(r.longestTaskMs.median), m === 'none' ? '-' : lt(r.recorderLongestInTaskMs.median),
         `${ms(r.inputP50Ms.median)}/${ms(r.inputP95Ms.median)}`, mb(r.heapBytes.median), mb(r.wasmBytes.median),
+        ms(r.workerCpuMs.median), mb(r.workerHeapBytes.median),
         m === 'none' ? '-' : kb(r.wireBodyBytes.median), m === 'none' ? '-' : String(r.requests.median),
         m === 'none' ? '-' : kb(r.beforeCompressionBytes.median)];
       log(cells.map((c, i) => (i === 0 ? c : pad(c, widths[i]))).join(' '));
@@ -152,6 +157,7 @@ export function printTable(summaries, sizes, tgts, modes, traced = false, log = 
     log('scripts in one long animation frame (LoAF script entries, 50 ms frames and up; --trace for exact tasks);');
   }
   log('in p50/p95 = scripted input to the end of the next frame; heap = page JS heap after GC; wasm = Wasm memory');
-  log('(page + worker); sent = request bodies to the collector / sink; raw = before compression (ours: FlatBuffers at the');
+  log('(page + worker); wkr cpu = CPU time of our Worker\'s tasks (trace thread time), wkr MB = its JS heap after GC;');
+  log('sent = request bodies to the collector / sink; raw = before compression (ours: FlatBuffers at the');
   log('collector; rrweb: unpacked event JSON). Medians over runs.');
 }

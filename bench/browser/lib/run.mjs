@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { ROOT } from '../../../scripts/lib/collector.mjs';
 import { HERE, PACKER_DIST, RRWEB_DIST, RRWEB_FILE, newCounter } from './servers.mjs';
-import { TRACE_CATEGORIES, analyzeTrace } from './trace.mjs';
+import { TRACE_CATEGORIES, TASK_NAMES, analyzeTrace } from './trace.mjs';
 
 // workloads/wasm-hook.js records every WebAssembly.Memory; it runs in the
 // page as an init script and in our Worker through WORKER_PRELUDE, prepended
@@ -18,6 +18,55 @@ const WORKER_PRELUDE = "import '../bench/wasm-hook.js';\n";
 const wasmBytes = () => [...new Set(globalThis.__benchWasm || [])].reduce((s, m) => s + m.buffer.byteLength, 0);
 
 const METRICS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'];
+
+// The recorder's Worker: its thread time (CPU) and wall time in tasks, from
+// the trace's top-level tasks on every dedicated worker thread (only our
+// recorder starts one), and its JS heap after a GC through a CDP session of
+// its own (a Worker has no performance.memory).
+function workerTasks(buffer) {
+  const { traceEvents = [] } = JSON.parse(buffer.toString('utf8'));
+  const threads = new Set(traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name'
+    && /^DedicatedWorker/.test((e.args && e.args.name) || '')).map((e) => `${e.pid}:${e.tid}`));
+  let cpuMs = 0, taskMs = 0;
+  for (const e of traceEvents) {
+    if (e.ph !== 'X' || !TASK_NAMES.has(e.name) || !threads.has(`${e.pid}:${e.tid}`)) continue;
+    cpuMs += (e.tdur !== undefined ? e.tdur : e.dur) / 1000;
+    taskMs += e.dur / 1000;
+  }
+  return threads.size ? { cpuMs, taskMs } : null;
+}
+
+async function workerHeapBytes(browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    let total = null;
+    for (const t of targetInfos.filter((x) => x.type === 'worker')) {
+      // A non-flat session: its commands and answers travel as messages.
+      const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: t.targetId, flatten: false });
+      let id = 0;
+      const call = (method) => new Promise((resolve, reject) => {
+        const mine = ++id;
+        const timer = setTimeout(() => reject(new Error(`${method}: no answer`)), 5000);
+        cdp.on('Target.receivedMessageFromTarget', function on(e) {
+          if (e.sessionId !== sessionId) return;
+          const m = JSON.parse(e.message);
+          if (m.id !== mine) return;
+          clearTimeout(timer);
+          cdp.off('Target.receivedMessageFromTarget', on);
+          if (m.error) reject(new Error(m.error.message)); else resolve(m.result);
+        });
+        cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: mine, method }) }).catch(reject);
+      });
+      await call('HeapProfiler.collectGarbage');
+      total = (total || 0) + (await call('Runtime.getHeapUsage')).usedSize;
+      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
+    }
+    return total;
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
 
 async function metrics(cdp) {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
@@ -87,7 +136,9 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     const counter = newCounter();
     servers.counts.ours = counter;
     servers.counts.rrweb = counter;
-    if (withTrace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    // Always a trace of top-level tasks at least (cheap): the Worker's CPU
+    // time comes from it. --trace adds V8's sampling profiler.
+    await browser.startTracing(page, { categories: withTrace ? TRACE_CATEGORIES : ['toplevel'] });
     const m0 = await metrics(cdp);
     const t0 = Date.now();
     await page.evaluate(([m, cfg]) => window.__bench.load(m, cfg), [mode, {
@@ -97,8 +148,10 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     const inPage = await page.evaluate(() => window.__bench.finish());
     const wallMs = Date.now() - t0;
     const m1 = await metrics(cdp);
-    const traceBuf = withTrace ? await browser.stopTracing() : null;
-    const trace = traceBuf ? analyzeTrace(traceBuf, isRecorderUrl) : null;
+    const traceBuf = await browser.stopTracing();
+    const trace = withTrace ? analyzeTrace(traceBuf, isRecorderUrl) : null;
+    const worker = workerTasks(traceBuf);
+    const workerHeap = workers.length ? await workerHeapBytes(browser).catch(() => null) : null;
 
     const floorResult = floor ? await page.evaluate(() => window.__bench.walkFloor()) : null;
     await cdp.send('HeapProfiler.collectGarbage');
@@ -136,6 +189,9 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
       inputP95Ms: pct(0.95),
       inputMaxMs: lat.length ? lat[lat.length - 1] : null,
       heapBytes: m2.JSHeapUsedSize,
+      workerCpuMs: worker ? worker.cpuMs : null,
+      workerTaskMs: worker ? worker.taskMs : null,
+      workerHeapBytes: workerHeap,
       wasmBytes: wasm,
       snapshotMs: inPage.snapshotMs,
       startMs: inPage.startMs,

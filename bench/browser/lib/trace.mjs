@@ -8,7 +8,7 @@
 
 export const TRACE_CATEGORIES = (process.env.BENCH_TRACE || 'toplevel,disabled-by-default-v8.cpu_profiler').split(',');
 
-const TASK_NAMES = new Set(['ThreadControllerImpl::RunTask', 'RunTask']);
+export const TASK_NAMES = new Set(['ThreadControllerImpl::RunTask', 'RunTask']);
 
 // Samples on one thread: [{ ts, dur, rec }] from Profile + ProfileChunk events.
 function samplesFor(events, pid, tid, isRecorderUrl) {
