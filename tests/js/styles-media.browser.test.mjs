@@ -189,6 +189,17 @@ test('CSS-in-JS <style> elements filled by insertRule before the recording get t
     document.head.append(edited);
     edited.sheet.deleteRule(1);
     edited.sheet.insertRule('.z { color: green; }', 1); // same count, other rule
+    // Over 16 KB of text: only the top-level rules are counted.
+    const big = Array.from({ length: 400 }, (_, k) => `/* } */ .big-${k} { content: "}{"; margin: ${k}px; }`).join('\n');
+    const bigPlain = document.createElement('style');
+    bigPlain.id = 'big-plain';
+    bigPlain.textContent = `@import url(/linked.css);\n@media (min-width: 1px) { .a { color: red; } }\n${big}`;
+    document.head.append(bigPlain);
+    const bigMixed = document.createElement('style');
+    bigMixed.id = 'big-mixed';
+    bigMixed.textContent = big;
+    document.head.append(bigMixed);
+    bigMixed.sheet.insertRule('.big-extra { color: blue; }', 7);
     const plain = document.createElement('style');
     plain.id = 'plain';
     plain.textContent = '.p { color: red; }\n.q { color: blue; }';
@@ -198,7 +209,7 @@ test('CSS-in-JS <style> elements filled by insertRule before the recording get t
   const end = records.findIndex((r) => r.type === 'SNAP_END');
   const sheets = of(records, 'SHEET');
   assert.ok(sheets.every((s) => records.indexOf(s) > end), 'written after the snapshot');
-  for (const name of ['cij', 'mixed', 'edited']) {
+  for (const name of ['cij', 'mixed', 'edited', 'big-mixed']) {
     const id = idOf('id', name);
     const s = sheets.find((x) => x.sheet === id);
     assert.ok(s, `SHEET for #${name}`);
@@ -207,8 +218,9 @@ test('CSS-in-JS <style> elements filled by insertRule before the recording get t
     assert.deepEqual(s.rules, live);
     assert.deepEqual(await rebuilt(page, styleText(id), all, id), live);
   }
-  assert.ok(!sheets.some((s) => s.sheet === idOf('id', 'plain')), 'a sheet that matches its text costs nothing');
-  assert.equal(sheets.length, 3);
+  assert.ok(!sheets.some((s) => s.sheet === idOf('id', 'plain') || s.sheet === idOf('id', 'big-plain')),
+    'a sheet that matches its text costs nothing');
+  assert.equal(sheets.length, 4);
   // Later inserts into the CSS-in-JS sheet are RULEs on top of that SHEET.
   const later = await step(() => document.getElementById('cij').sheet.insertRule('.css-9 { top: 0px; }', 5));
   assert.deepEqual(of(later, 'RULE').map((r) => [r.sheet, r.path, r.rule]), [[idOf('id', 'cij'), [5], '.css-9 { top: 0px; }']]);
