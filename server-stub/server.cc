@@ -344,7 +344,9 @@ void CollectorServer::Routes() {
       std::string line = Timestamp() + " " + req.remote_addr + " \"" + OneLine(req.method, 16) +
                          " " + OneLine(req.path, 200) + "\" " + std::to_string(res.status) + " " +
                          std::to_string(res.body.size()) + "B";
-      if (res.status >= 400) line += " " + OneLine(res.body);
+      // httplib has compressed the body by now when the client accepts
+      // gzip or br (browsers and node's fetch do): the reason is then not text.
+      if (res.status >= 400 && !res.has_header("Content-Encoding")) line += " " + OneLine(res.body);
       line += '\n';
       std::fputs(line.c_str(), stderr);  // one call per line keeps threads' lines whole
     });
