@@ -75,20 +75,26 @@ export class CoreSession {
     this.calls++;
     if (code !== 0) {
       this.calls++;
-      // The core starts a new frame after a failure; so does the next id.
-      this.stream = null;
       throw coreError(code, s.errorMessage());
     }
     const bytes = s.output().slice();
     this.calls++;
     if (bytes.length === 0) return { bytes, stream: null, prev: -1 };
     let prev = this.last;
+    // Only the bytes say whether the core began a frame (it does so on its
+    // own after a failed compression, and a failed parse leaves it as it was).
     if (startsFrame(bytes) || this.stream === null) {
       this.stream = streamId();
       prev = -1;
     }
     this.last = seq;
     return { bytes, stream: this.stream, prev };
+  }
+
+  // The core's counters (recorder.h RecorderStats, bindings.cc SessionStats):
+  // node mirror, checkpoints, Wasm memory.
+  stats() {
+    return this.session.stats();
   }
 
   close() {
