@@ -513,3 +513,26 @@ test('changes made while a sliced snapshot is taken are written once, after SNAP
   await page.close();
   assert.deepEqual(errors, []);
 });
+
+test('strict mode: quoted strings of content and custom properties in rule text are masked, url() queries dropped', async () => {
+  const { step, errors, page } = await open(() => {
+    const s = document.createElement('style');
+    s.id = 'cij';
+    document.head.append(s);
+    s.sheet.insertRule('.a::before { content: "cnry_early"; }');
+    window.own = new CSSStyleSheet();
+    window.own.replaceSync('.b { --label: "cnry_constructed"; background: url("/bg.png?user=cnry_query"); }');
+    document.adoptedStyleSheets = [window.own];
+  }, { mode: 'strict' });
+  const first = await step();
+  const r = await step(() => {
+    document.getElementById('cij').sheet.insertRule('.c::after { content: "cnry_later"; }', 1);
+    window.own.replaceSync('.d::before { content: "cnry_replaced"; }');
+  });
+  const texts = JSON.stringify([...of(first, 'SHEET'), ...of(r, 'SHEET'), ...of(r, 'RULE')]);
+  assert.ok(!texts.includes('cnry'), texts);
+  assert.ok(texts.includes('content: \\"\\"') && texts.includes('url(\\"/bg.png\\")'), texts);
+  assert.equal(of(r, 'RULE').length, 1);
+  await page.close();
+  assert.deepEqual(errors, []);
+});
