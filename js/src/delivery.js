@@ -88,6 +88,12 @@ export function withFlags(records, flags) {
   return out;
 }
 
+// The records with the header's NEW_STREAM bit set when `on`; the glue's
+// other flags, and a NEW_STREAM the recording asked for itself, are kept.
+export function withNewStream(records, on) {
+  return on ? withFlags(records, readFlags(records) | HeaderFlag.NEW_STREAM) : records;
+}
+
 // Engines return Frames; a bare byte array (a test's fake engine) is a
 // self-contained frame sent without stream parameters.
 function asFrame(frame) {
@@ -199,18 +205,18 @@ export class Delivery {
     e.state = 'encoding';
     const job = {};
     e.job = job;
-    let flags = this.continues(engine.kind, e.seq) ? 0 : HeaderFlag.NEW_STREAM;
+    let fresh = !this.continues(engine.kind, e.seq);
     for (let attempt = 0; ; attempt++) {
       const kind = engine.kind;
       let frame;
       try {
-        frame = await engine.encode(e.seq, withFlags(e.records, flags));
+        frame = await engine.encode(e.seq, withNewStream(e.records, fresh));
       } catch (error) {
         if (e.job !== job) return;
         this.chain = null; // the core starts a new frame after a failure
         // A worker that died mid-request hands over to the main thread.
         if (attempt === 0 && kind !== 'main' && engine.kind === 'main') {
-          flags = HeaderFlag.NEW_STREAM;
+          fresh = true;
           continue;
         }
         this.counters.encodeFailures++;
@@ -222,7 +228,7 @@ export class Delivery {
       if (e.job !== job || frame === null) return;
       frame = asFrame(frame);
       if (frame.bytes.length > 0 && !this.fits(frame) && attempt === 0) {
-        flags = HeaderFlag.NEW_STREAM;
+        fresh = true;
         continue;
       }
       e.job = null;
@@ -348,7 +354,7 @@ export class Delivery {
       for (const e of redo) {
         try {
           e.job = null; // an encode still running for it is stale now
-          const frame = engine.encodeSync(e.seq, withFlags(e.records, HeaderFlag.NEW_STREAM));
+          const frame = engine.encodeSync(e.seq, withNewStream(e.records, true));
           engine.drop(e.seq);
           this.frameReady(e, asFrame(frame), 'main');
         } catch (error) {

@@ -5,7 +5,7 @@
 // lost silently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Delivery, readFlags, withFlags, streamQuery } from '../../js/src/delivery.js';
+import { Delivery, readFlags, withFlags, withNewStream, streamQuery } from '../../js/src/delivery.js';
 import { Uploader } from '../../js/src/uploader.js';
 import { HeaderFlag, RecordWriter } from '../../js/src/records.js';
 
@@ -147,6 +147,9 @@ test('withFlags rewrites only the header flags', () => {
   assert.deepEqual([...flagged.subarray(flagged.length - 1)], [0x0f]);
   assert.equal(withFlags(flagged, 1), flagged);
   assert.equal(readFlags(withFlags(records, 200)), 200);
+  // The glue's other flags survive the stream bit.
+  assert.equal(readFlags(withNewStream(withFlags(records, 2), true)), 3);
+  assert.equal(readFlags(withNewStream(withFlags(records, 3), false)), 3);
   assert.equal(streamQuery(4, { stream: 'ab', prev: 3 }), 'stream=ab&seq=4&prev=3');
   assert.equal(streamQuery(4, { stream: 'ab', prev: -1 }), 'stream=ab&seq=4');
   assert.equal(streamQuery(4, { stream: null, prev: -1 }), '');
