@@ -16,7 +16,9 @@ set(RECORDER_WASM_OPT "-O3" CACHE STRING "Optimisation flag for the Wasm link (b
 # builder). -Oz saves 2.4 KB gzip of .wasm but measured 1.8x slower on the PII
 # scan and 2-3x slower on whole flushes (bench/wasm, CPU time), so -O3. zstd
 # keeps its own flag (RECORDER_ZSTD_OPT, cmake/dependencies.cmake).
-set(RECORDER_CORE_OPT "-O3" CACHE STRING "Optimisation flag for the recorder core in the Wasm build")
+# (Named apart from an earlier RECORDER_CORE_OPT whose -Oz default stays in
+# existing caches.)
+set(RECORDER_WASM_CORE_OPT "-O3" CACHE STRING "Optimisation flag for the recorder core in the Wasm build")
 set(RECORDER_CLOSURE_COMPILER "${CMAKE_SOURCE_DIR}/node_modules/google-closure-compiler-linux/compiler"
     CACHE FILEPATH "Closure Compiler for the loader (empty or missing: the loader is not minified by Closure)")
 
@@ -42,7 +44,7 @@ set(RECORDER_WASM_LINK_OPTIONS
 # `cmake -E env EM_CLOSURE_COMPILER=...`.
 function(recorder_wasm_link target)
   target_link_options(${target} PRIVATE ${RECORDER_WASM_LINK_OPTIONS})
-  target_compile_options(${target} PRIVATE ${RECORDER_CORE_OPT})
+  target_compile_options(${target} PRIVATE ${RECORDER_WASM_CORE_OPT})
   if(RECORDER_CLOSURE_COMPILER AND EXISTS "${RECORDER_CLOSURE_COMPILER}")
     target_link_options(${target} PRIVATE --closure 1)
     set_target_properties(${target} PROPERTIES CXX_LINKER_LAUNCHER
