@@ -433,6 +433,9 @@ export class Recording {
       serializeMs: c.serializeMs,
       wasmMs: e ? e.ms : 0,
       engine: e ? e.kind : 'main',
+      // The encoding core's own counters (node mirror, checkpoints, Wasm
+      // memory), as of its last batch.
+      core: e ? e.coreStats : null,
       errors: this.env.reporter.count,
     };
   }

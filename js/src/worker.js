@@ -24,7 +24,7 @@ function encode(m) {
     const frame = core.encode(new Uint8Array(m.buffer, 0, m.length), m.seq);
     const ms = performance.now() - t0;
     self.postMessage({ type: 'frame', id: m.id, frame: frame.bytes.buffer, stream: frame.stream,
-      prev: frame.prev, calls: core.calls - calls, ms }, [frame.bytes.buffer]);
+      prev: frame.prev, calls: core.calls - calls, ms, core: core.stats() }, [frame.bytes.buffer]);
   } catch (e) {
     self.postMessage({ type: 'failed', id: m.id, message: e.message, code: e.code,
       calls: core.calls - calls, ms: performance.now() - t0 });
@@ -37,6 +37,14 @@ self.onmessage = (e) => {
     init(m);
   } else if (m.type === 'encode') {
     encode(m);
+  } else if (m.type === 'mirror') {
+    // Sent out of band on the main thread: only the node mirror takes it
+    // (MIRROR_ONLY header flag; no output). Nobody waits for an answer.
+    try {
+      core.encode(new Uint8Array(m.buffer, 0, m.length), m.seq);
+    } catch (e) {
+      self.postMessage({ type: 'failed', id: 0, message: e.message, code: e.code });
+    }
   } else if (m.type === 'close') {
     if (core !== null) core.close();
     core = null;

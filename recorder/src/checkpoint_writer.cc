@@ -69,10 +69,13 @@ size_t TreeMirror::WriteCheckpoint(BatchBuilder& b, uint32_t t, uint64_t now_ms)
   std::vector<uint32_t> indexes;
   for (uint32_t id : SortedKeys(sheets_)) {
     const Sheet& sh = sheets_.at(id);
-    indexes.clear();
-    for (const MirroredString& r : sh.rules) indexes.push_back(b.Intern(r));
-    auto rules = fbb.CreateVector(indexes);
-    b.AddEvent(t, wire::Payload::StyleSheet, wire::CreateStyleSheet(fbb, id, sh.owner, rules, sh.disabled).Union());
+    if (!sh.implicit) {
+      indexes.clear();
+      for (const MirroredString& r : sh.rules) indexes.push_back(b.Intern(r));
+      auto rules = fbb.CreateVector(indexes);
+      b.AddEvent(t, wire::Payload::StyleSheet,
+                 wire::CreateStyleSheet(fbb, id, sh.owner, rules, sh.disabled).Union());
+    }
     for (const RuleOp& op : sh.ops) {
       uint32_t rule = b.Intern(op.rule);
       auto path = fbb.CreateVector(op.path);

@@ -353,12 +353,21 @@ void TreeMirror::ApplySheet(const wire::StyleSheet& s, const BatchBuilder& str) 
 }
 
 void TreeMirror::ApplyRule(const wire::StyleRule& r, const BatchBuilder& str) {
+  if (r.path() == nullptr || r.path()->size() == 0) return;
   auto it = sheets_.find(r.sheet());
-  if (it == sheets_.end() || r.path() == nullptr || r.path()->size() == 0) return;
+  if (it == sheets_.end()) {
+    // The replayer changes the owner element's own sheet.
+    if (nodes_.count(r.sheet()) == 0) return;
+    Sheet implicit;
+    implicit.owner = r.sheet();
+    implicit.implicit = true;
+    Charge(SheetCost(implicit), 0);
+    it = sheets_.emplace(r.sheet(), std::move(implicit)).first;
+  }
   Sheet& sh = it->second;
   size_t before = SheetCost(sh);
   bool insert = r.op() == wire::RuleOp::Insert;
-  if (sh.ops.empty() && r.path()->size() == 1) {
+  if (sh.ops.empty() && !sh.implicit && r.path()->size() == 1) {
     size_t index = r.path()->Get(0);
     if (insert && index <= sh.rules.size()) {
       sh.rules.insert(sh.rules.begin() + static_cast<ptrdiff_t>(index), str.Mirror(r.rule()));

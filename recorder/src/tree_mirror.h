@@ -88,6 +88,9 @@ class TreeMirror {
   struct Sheet {
     uint32_t owner = 0;
     bool disabled = false;
+    // A <style> sheet the glue never listed: its rules come from the
+    // element's text, so only the ops are known (and written).
+    bool implicit = false;
     std::vector<MirroredString> rules;
     // Once a nested op arrived, every later op is kept here in order
     // (a top-level change would shift the indexes of nested paths).

@@ -64,6 +64,10 @@ export class InlineEngine {
     }
   }
 
+  get coreStats() {
+    return this.core.stats();
+  }
+
   drop(seq) {
     const k = this.jobs.findIndex((j) => j.seq === seq);
     if (k >= 0) this.jobs.splice(k, 1)[0].resolve(null);

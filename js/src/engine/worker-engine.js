@@ -5,6 +5,8 @@
 // worker dies.
 
 import { InlineEngine } from './inline-engine.js';
+import { HeaderFlag } from '../records.js';
+import { readFlags, withFlags } from '../delivery.js';
 
 const READY_TIMEOUT_MS = 10000;
 
@@ -47,6 +49,7 @@ export class WorkerEngine {
     this.requests = new Map(); // id -> {resolve, reject}
     this.workerCalls = 0;
     this.workerMs = 0;
+    this.workerCore = null;
     worker.onmessage = (e) => this.receive(e.data);
     worker.onerror = (e) => {
       e.preventDefault();
@@ -82,6 +85,7 @@ export class WorkerEngine {
     this.requests.delete(m.id);
     this.workerCalls += m.calls || 0;
     this.workerMs += m.ms || 0;
+    if (m.core) this.workerCore = m.core;
     if (m.type === 'frame') {
       req.resolve({ bytes: new Uint8Array(m.frame), stream: m.stream, prev: m.prev });
     } else {
@@ -102,8 +106,23 @@ export class WorkerEngine {
     this.requests.clear();
   }
 
+  // The page-exit path encodes on the main thread's core; the worker's core
+  // then gets the same records MIRROR_ONLY, so its node mirror (and the
+  // checkpoints it writes) misses nothing if the page stays (bfcache, a
+  // hidden tab coming back). The core ignores a seq it already had.
   encodeSync(seq, records) {
-    return this.inline.encodeSync(seq, records);
+    const frame = this.inline.encodeSync(seq, records);
+    if (this.broken === null) {
+      const copy = withFlags(records, readFlags(records) | HeaderFlag.MIRROR_ONLY);
+      const own = copy === records ? records.slice() : copy;
+      this.worker.postMessage({ type: 'mirror', seq, buffer: own.buffer, length: own.length }, [own.buffer]);
+    }
+    return frame;
+  }
+
+  // The worker core's counters as of its last frame (null before one).
+  get coreStats() {
+    return this.broken === null ? this.workerCore : this.inline.coreStats;
   }
 
   drop(seq) {
