@@ -67,6 +67,7 @@ async function open(setup, { mode = 'relaxed', extra = {} } = {}) {
       groupInsert: CSSGroupingRule.prototype.insertRule,
       replaceSync: CSSStyleSheet.prototype.replaceSync,
       adopted: Object.getOwnPropertyDescriptor(Document.prototype, 'adoptedStyleSheets').set,
+      disabled: Object.getOwnPropertyDescriptor(HTMLStyleElement.prototype, 'disabled').set,
     };
     if (setup) await (0, eval)(`(${setup})`)();
     window.rec = window.h.record(mode, { privacy: { mode }, ...extra });
@@ -165,7 +166,8 @@ test('insertRule/deleteRule on a <style>, nested in @media and @supports, legacy
     return CSSStyleSheet.prototype.insertRule === window.native.insertRule &&
       CSSGroupingRule.prototype.insertRule === window.native.groupInsert &&
       CSSStyleSheet.prototype.replaceSync === window.native.replaceSync &&
-      Object.getOwnPropertyDescriptor(Document.prototype, 'adoptedStyleSheets').set === window.native.adopted;
+      Object.getOwnPropertyDescriptor(Document.prototype, 'adoptedStyleSheets').set === window.native.adopted &&
+      Object.getOwnPropertyDescriptor(HTMLStyleElement.prototype, 'disabled').set === window.native.disabled;
   });
   assert.equal(restored, true);
   await page.close();
@@ -533,6 +535,29 @@ test('strict mode: quoted strings of content and custom properties in rule text 
   assert.ok(!texts.includes('cnry'), texts);
   assert.ok(texts.includes('content: \\"\\"') && texts.includes('url(\\"/bg.png\\")'), texts);
   assert.equal(of(r, 'RULE').length, 1);
+  await page.close();
+  assert.deepEqual(errors, []);
+});
+
+test('disabled sheets: set before the recording, by <style>.disabled and by sheet.disabled', async () => {
+  const { step, errors, page, idOf } = await open(() => {
+    const off = document.createElement('style');
+    off.id = 'off';
+    off.textContent = '.off { color: red; }';
+    document.head.append(off);
+    off.disabled = true;
+    const on = document.createElement('style');
+    on.id = 'on';
+    on.textContent = '.on { color: blue; }';
+    document.head.append(on);
+  });
+  const first = await step();
+  assert.deepEqual(of(first, 'SHEET').map((s) => [s.sheet, s.flags, s.rules]), [[idOf('id', 'off'), 1, ['.off { color: red; }']]]);
+  const r = await step(() => {
+    document.getElementById('on').disabled = true;
+    document.getElementById('off').sheet.disabled = false;
+  });
+  assert.deepEqual(of(r, 'SHEET').map((s) => [s.sheet, s.flags]), [[idOf('id', 'on'), 1], [idOf('id', 'off'), 0]]);
   await page.close();
   assert.deepEqual(errors, []);
 });

@@ -2,14 +2,15 @@
 // in one realm (the page's window or a same-origin iframe's) while the
 // recording runs: insertRule/deleteRule (and the legacy addRule/removeRule)
 // on sheets and on grouping rules (@media, @supports, nested style rules),
-// replace/replaceSync on constructed sheets, and the adoptedStyleSheets
-// setters of Document and ShadowRoot.
+// replace/replaceSync on constructed sheets, the disabled setters of sheets
+// and <style> elements, and the adoptedStyleSheets setters of Document and
+// ShadowRoot.
 //
 // Each wrapper calls the page's own function first, so arguments, `this`,
 // errors and results stay exactly the page's; only a call that returned is
 // told to the hooks, which never throw into the page.
 
-// hooks: { changed(list, op, index), replaced(sheet), adopted(target) }
+// hooks: { changed(list, op, index), replaced(sheet), toggled(sheet), adopted(target) }
 // where list is the sheet or grouping rule the call was made on.
 // Returns the undo (null when the realm cannot be touched).
 export function patchRealm(win, hooks, report) {
@@ -20,6 +21,8 @@ export function patchRealm(win, hooks, report) {
       group: win.CSSGroupingRule && win.CSSGroupingRule.prototype,
       doc: win.Document && win.Document.prototype,
       shadow: win.ShadowRoot && win.ShadowRoot.prototype,
+      styleSheet: win.StyleSheet && win.StyleSheet.prototype,
+      style: win.HTMLStyleElement && win.HTMLStyleElement.prototype,
     };
   } catch (e) {
     return null; // a realm this one may not touch
@@ -82,6 +85,32 @@ export function patchRealm(win, hooks, report) {
       promise.then(() => tell(() => hooks.replaced(this)), () => undefined);
     }
     return promise;
+  });
+
+  // sheet.disabled and <style>.disabled change no attribute: wrapped too.
+  const accessor = (proto, name, after) => {
+    if (!proto) return;
+    const desc = Object.getOwnPropertyDescriptor(proto, name);
+    if (!desc || typeof desc.set !== 'function' || !desc.configurable) return;
+    const setter = desc.set;
+    const mine = {
+      configurable: true,
+      enumerable: desc.enumerable,
+      get: desc.get,
+      set: { [name](v) {
+        setter.call(this, v);
+        tell(() => after(this));
+      } }[name],
+    };
+    Object.defineProperty(proto, name, mine);
+    undo.push(() => {
+      const now = Object.getOwnPropertyDescriptor(proto, name);
+      if (now && now.set === mine.set) Object.defineProperty(proto, name, desc);
+    });
+  };
+  accessor(protos.styleSheet, 'disabled', (sheet) => hooks.toggled(sheet));
+  accessor(protos.style, 'disabled', (el) => {
+    if (el.sheet) hooks.toggled(el.sheet);
   });
 
   for (const proto of [protos.doc, protos.shadow]) {

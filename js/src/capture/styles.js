@@ -13,6 +13,8 @@
 //    a SHEET for each constructed sheet not yet described).
 //  - adoptedStyleSheets changed in place (push, splice) bypass the setter:
 //    every flush compares each root's list with the one last written.
+//  - sheet.disabled / <style>.disabled (no attribute changes): a SHEET
+//    with the disabled flag, also after the snapshot for sheets disabled then.
 //  - Option captureStylesheetRules: the rules of same-origin <link> sheets,
 //    once loaded, as a SHEET, for replays after the page's CSS is gone.
 //
@@ -55,6 +57,7 @@ export class Styles {
     this.hooks = {
       changed: (list, op, at) => this.changed(list, op, at),
       replaced: (sheet) => this.replaced(sheet),
+      toggled: (sheet) => this.toggled(sheet),
       adopted: (target) => this.noteAdopt(target, Array.from(target.adoptedStyleSheets || EMPTY)),
     };
     this.patch(ctx.win, null);
@@ -113,8 +116,8 @@ export class Styles {
       const owner = sheet.ownerNode;
       if (!owner || owner.nodeType !== 1) continue;
       if (owner.localName === 'style') {
-        if (this.differsFromText(sheet, owner)) this.writeOwned(sheet);
-      } else if (owner.localName === 'link' && this.linkRules) {
+        if (sheet.disabled || this.differsFromText(sheet, owner)) this.writeOwned(sheet);
+      } else if (owner.localName === 'link' && (this.linkRules || sheet.disabled)) {
         this.writeOwned(sheet);
       }
     }
@@ -170,6 +173,13 @@ export class Styles {
   // cssom.js: replace() resolved or replaceSync() returned.
   replaced(sheet) {
     if (!this.ctx.mirror.has(sheet)) return;
+    this.noteSheet(sheet, ++this.stamp);
+  }
+
+  // cssom.js: sheet.disabled or <style>.disabled set: the flag travels
+  // with the whole list (SHEET).
+  toggled(sheet) {
+    if (sheet.ownerRule !== null || (isConstructed(sheet) && !this.ctx.mirror.has(sheet))) return;
     this.noteSheet(sheet, ++this.stamp);
   }
 
