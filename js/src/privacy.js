@@ -131,7 +131,7 @@ export class Privacy {
     if (tag === 'input' && (el.type === 'checkbox' || el.type === 'radio')) return '';
     const secret = this.isSecret(el);
     if (this.valueReadable(el, secret)) {
-      if (this.regions.of(el) === Rule.UNMASK) this.valueFlags = NodeFlag.UNMASKED;
+      if (this.valueRule(el) === Rule.UNMASK) this.valueFlags = NodeFlag.UNMASKED;
       return el.value;
     }
     // Masked values get one fixed token whatever their length, as the core
@@ -141,11 +141,24 @@ export class Privacy {
     return MASKED[LengthClass.SHORT];
   }
 
+  // The rule for reading a field's live value: the stricter of the rule
+  // as serialized and the rule now. A marker gained (or a move into a
+  // masked region) is only re-serialized at the end of the mutation window,
+  // and what is typed meanwhile must already be masked (the property test
+  // found this).
+  valueRule(el) {
+    const serialized = this.regions.of(el);
+    if (serialized === Rule.MASK || serialized === Rule.BLOCK) return serialized;
+    const now = typeof this.regions.current === 'function' ? this.regions.current(el) : serialized;
+    if (now === Rule.MASK || now === Rule.BLOCK) return now;
+    return serialized === Rule.UNMASK && now === Rule.UNMASK ? Rule.UNMASK : Rule.DEFAULT;
+  }
+
   // Whether a field's live value may be read: by the mode, unless the
   // field sits in a masked region (or is secret, whatever the region).
   valueReadable(el, secret = this.isSecret(el)) {
     if (secret) return false;
-    const rule = this.regions.of(el);
+    const rule = this.valueRule(el);
     if (rule === Rule.MASK || rule === Rule.BLOCK) return false;
     // An unmasked region reads as relaxed (the UNMASKED flag tells the core).
     if (rule === Rule.UNMASK) return true;

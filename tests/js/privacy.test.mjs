@@ -297,3 +297,25 @@ test('unmasked regions read as relaxed and say so (NodeFlag.UNMASKED); secrets a
   assert.equal(p.flagsOf({ nodeType: 1 }), NodeFlag.UNMASKED);
   assert.equal(new Privacy(strict, { of: () => 0 }).flagsOf({ nodeType: 1 }), 0);
 });
+
+test('a field value follows the stricter of the rule as serialized and the rule now', () => {
+  // Found by the property test: a mask marker gained (or a move into a
+  // masked region) is re-serialized only at the window's end; what is
+  // typed meanwhile must already be masked.
+  const el = field('input', { value: 'typed now' });
+  const regions = (serialized, now) => ({ of: () => serialized, current: () => now, isBlocked: () => false });
+  const DEFAULT = 0; const MASK = 1; const UNMASK = 2; const BLOCK = 4;
+  assert.equal(new Privacy(relaxed, regions(DEFAULT, MASK)).fieldValue(el), MASKED[1]);
+  assert.equal(new Privacy(relaxed, regions(DEFAULT, BLOCK)).fieldValue(el), MASKED[1]);
+  assert.equal(new Privacy(relaxed, regions(MASK, DEFAULT)).fieldValue(el), MASKED[1]);
+  assert.equal(el.reads, 0);
+  el.allowRead = true;
+  assert.equal(new Privacy(relaxed, regions(DEFAULT, DEFAULT)).fieldValue(el), 'typed now');
+  // Unmasked (read as relaxed, flagged) only when both say so.
+  const both = new Privacy(strict, regions(UNMASK, UNMASK));
+  assert.equal(both.fieldValue(el), 'typed now');
+  assert.equal(both.valueFlags, NodeFlag.UNMASKED);
+  const stale = new Privacy(strict, regions(UNMASK, DEFAULT));
+  assert.equal(stale.fieldValue(el), MASKED[1]);
+  assert.equal(stale.valueFlags, 0);
+});
