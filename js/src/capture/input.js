@@ -7,9 +7,57 @@
 
 import { Listeners, Pending } from './listen.js';
 import { RootKind, eventTarget } from './roots.js';
+import { PrivacyMode } from '../privacy.js';
 
 const INPUT_DELAY_MS = 100;
 const FIELDS = new Set(['input', 'textarea', 'select']);
+
+// Form state a page's own script sets (field.value = ..., .checked,
+// .selectedIndex, option.selected) fires no event; while recording, these
+// setters note the field like an input event would. Nothing is read here:
+// the noted field goes through write() and privacy.fieldValue like typing.
+const SETTERS = [
+  ['HTMLInputElement', ['value', 'checked']],
+  ['HTMLTextAreaElement', ['value']],
+  ['HTMLSelectElement', ['value', 'selectedIndex']],
+  ['HTMLOptionElement', ['selected']],
+];
+
+function hookSetters(win, note) {
+  const undo = [];
+  for (const [name, props] of SETTERS) {
+    const proto = win[name] && win[name].prototype;
+    if (!proto) continue;
+    for (const prop of props) {
+      const d = Object.getOwnPropertyDescriptor(proto, prop);
+      if (!d || typeof d.set !== 'function' || !d.configurable) continue;
+      const set = d.set;
+      Object.defineProperty(proto, prop, {
+        ...d,
+        set(v) {
+          set.call(this, v);
+          note(this.localName === 'option' ? this.closest('select') : this);
+        },
+      });
+      undo.push(() => Object.defineProperty(proto, prop, d));
+    }
+  }
+  return () => undo.forEach((f) => f());
+}
+
+// Live state a field's markup does not tell: checked toggles, and (in
+// relaxed mode, where values may be read) a changed value or selection.
+export function fieldDiffers(el, relaxed, privacy) {
+  if (el.localName === 'input' && (el.type === 'checkbox' || el.type === 'radio')) {
+    return el.checked !== el.defaultChecked;
+  }
+  if (!relaxed || !privacy.valueReadable(el)) return false;
+  if (el.localName !== 'select') return el.value !== el.defaultValue;
+  for (const option of el.options) {
+    if (option.selected !== option.defaultSelected) return true;
+  }
+  return false;
+}
 
 export class Input {
   start(ctx) {
@@ -24,6 +72,23 @@ export class Input {
     this.on.on(ctx.doc, 'change', note);
     ctx.roots.on([RootKind.SHADOW, RootKind.FRAME], 'change', note);
     ctx.roots.on([RootKind.FRAME], 'input', note);
+    // Only the page's realm: an iframe's own prototypes are its own.
+    const setBy = ctx.guard('input', (el) => {
+      if (el !== null && ctx.mirror.has(el)) this.pending.add(el);
+    });
+    this.unhook = hookSetters(ctx.win, setBy);
+    ctx.addedFields = (fields) => this.added(fields);
+  }
+
+  // Fields a mutation group just added: their live state, when it differs
+  // from what their markup says (a checkbox added then checked by script).
+  added(fields) {
+    const ctx = this.ctx;
+    const relaxed = ctx.privacy.mode === PrivacyMode.relaxed;
+    for (const el of fields) {
+      if (!el.isConnected || ctx.privacy.regions.isBlocked(el) || ctx.privacy.isSecret(el)) continue;
+      if (fieldDiffers(el, relaxed, ctx.privacy)) this.write(el);
+    }
   }
 
   write(el) {
@@ -44,6 +109,9 @@ export class Input {
   stop() {
     this.on.off();
     this.pending.clear();
+    if (this.unhook) this.unhook();
+    this.unhook = null;
+    this.ctx.addedFields = null;
   }
 
   reset() {

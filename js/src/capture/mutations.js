@@ -37,6 +37,9 @@ const PREFIXES = {
   'http://www.w3.org/2000/xmlns/': 'xmlns:',
 };
 
+// Form fields whose live state an add may need to follow (input.js).
+const FIELD_TAGS = new Set(['input', 'textarea', 'select']);
+
 export class Mutations {
   start(ctx) {
     this.ctx = ctx;
@@ -301,6 +304,9 @@ export class Mutations {
     } catch (e) {
       w.rollback(mark);
       throw e;
+    }
+    if (fresh.size > 0 && typeof ctx.addedFields === 'function') {
+      ctx.addedFields([...fresh].filter((n) => n.nodeType === 1 && FIELD_TAGS.has(n.localName)));
     }
     if (removes.length === 0) return Prune.NONE;
     // Plain removals leave roots only by taking them out of the page.
