@@ -92,6 +92,19 @@ export interface ConsentOptions {
   tcf?: boolean;
 }
 
+/** Page views of one tab chained into one session (after consent only). */
+export interface SessionOptions {
+  /**
+   * Keep the session id, page view id and time of the last input in
+   * sessionStorage (tab-scoped, ids only) so the next page of the tab
+   * continues the session. false: one session per page load, nothing stored.
+   * Default true.
+   */
+  continuity?: boolean;
+  /** Idle gap since the last click/key/scroll/touch after which a new session starts, ms (1000..86400000). Default 1800000. */
+  idleTimeoutMs?: number;
+}
+
 export interface StartOptions {
   /** Collector base URL; batches are POSTed to endpoint + '/v1/batch'. Required. */
   endpoint: string;
@@ -99,6 +112,7 @@ export interface StartOptions {
   siteKey: string;
   privacy?: PrivacyOptions;
   consent?: ConsentOptions;
+  session?: SessionOptions;
   /** Time between flushes, ms (100..600000). Default 3000. */
   flushIntervalMs?: number;
   /** DOM changes are written, and coalesced, in windows this long, ms (0..600000; 0 = at flush only). Default 100. */
