@@ -93,11 +93,19 @@ export class CoreSession {
 
   // The core's counters (recorder.h RecorderStats, bindings.cc SessionStats):
   // node mirror, checkpoints, Wasm memory.
+  // After close() the last counters stay readable: stats() of a stopped or
+  // revoked recording must not call into a deleted Embind object.
   stats() {
-    return this.session.stats();
+    return this.session === null ? this.finalStats : this.session.stats();
   }
 
   close() {
-    this.session.delete();
+    if (this.session === null) return;
+    try {
+      this.finalStats = this.session.stats();
+    } finally {
+      this.session.delete();
+      this.session = null;
+    }
   }
 }
