@@ -128,7 +128,8 @@ Status Recorder::FlushBytes(const uint8_t* data, size_t size) {
   bool mirror_only = (header.flags & kRecordsFlagMirrorOnly) != 0;
   if ((header.flags & kRecordsFlagNewStream) != 0 && !mirror_only) m.new_frame_pending = true;
   if (m.builder.event_count() == 0) return Status::Ok();  // nothing to send
-  bool fresh = static_cast<int64_t>(header.seq) > m.mirror_seq;
+  // Without checkpoints the mirror has no use: it is not kept at all.
+  bool fresh = m.options.checkpoint_interval_ms != 0 && static_cast<int64_t>(header.seq) > m.mirror_seq;
   size_t checkpoint = mirror_only || !fresh ? 0 : MaybeCheckpoint(header.base_time);
 
   RawString site{m.options.site_key, false, 0};

@@ -489,7 +489,7 @@ TEST(TreeMirror, RemovedSubtreesReleaseTheirIdsAndState) {
 }
 
 TEST(TreeMirror, ChurnKeepsTheMirrorFlat) {
-  Session s(MirrorOptions(0));
+  Session s(MirrorOptions(3600000));
   s.Flush(Page(0, kT0));
   uint32_t next = 1000;
   uint64_t bytes_after_warmup = 0;
@@ -568,6 +568,7 @@ TEST(TreeMirror, OverTheCapTheMirrorDropsUntilTheNextSnapshot) {
 TEST(TreeMirror, IntervalZeroNeverAndGlueSnapshotsResetTheClock) {
   Session never(MirrorOptions(0));
   never.Flush(Page(0, kT0));
+  EXPECT_EQ(never.rec->stats().mirror_nodes, 0u);  // no mirror kept at all
   W c(1, kT0 + 3600000);
   c.Click(0, 4);
   EXPECT_EQ(CheckpointLength(B(never.Flush(c))), 0u);

@@ -66,8 +66,8 @@ struct Options {
   // (the glue's or a checkpoint) begins with a checkpoint: a FullSnapshot
   // (checkpoint set) of the core's node mirror and the state a replayer needs
   // to start there (form values, scrolls, sheets, adopted sheets, media,
-  // image sources). The page pays nothing: the mirror is the core's. 0: never.
-  // Default 300000 (5 minutes).
+  // image sources). The page pays nothing: the mirror is the core's. 0: never
+  // (and no mirror is kept). Default 300000 (5 minutes).
   uint32_t checkpoint_interval_ms = 300000;
   // The mirror's caps. Past either one it drops itself (checkpoints pause
   // until the glue's next full snapshot; RecorderStats::mirror_drops).
