@@ -183,7 +183,7 @@ test('checkpoints, mirror-only buffers and mirror stats', () => {
   assert.equal(st.mirrorNodes, 3);
   assert.ok(st.mirrorBytes > 0);
   assert.equal(st.wasmBytes, M.HEAPU8.length);
-  assert.equal(flush(s, at(1, t0 + 2000, 0, ({ u, i, tag }) => {
+  assert.equal(flush(s, at(2, t0 + 2000, 0, ({ u, i, tag }) => {
     tag(0x0B); u(0); u(3); i(1); i(2); i(0); i(0); u(0);               // CLICK
   })).code, 0, s.errorMessage());
   st = s.stats();
