@@ -259,13 +259,15 @@ test('form state is set as properties; window, element and viewport follow Scrol
   assert.equal(out.c.checked, false);
 });
 
-test('seeking starts from the nearest checkpoint and carries the state a snapshot does not restate', async () => {
+test('seeking starts from the nearest checkpoint; the checkpoint restates its state, nothing earlier is re-applied', async () => {
   const events = [meta(0), snapshot(1, [el(6, 5, 0, 'input'), el(7, 5, 6, 'p'), text(8, 7, 0, 'first')]),
     ev(10, 'Input', { target: 6, value: 'kept', checked: false }),
     mutation(20, { texts: [{ node: 8, value: 'second' }] }),
     // The checkpoint says "checkpoint text" where the mutations said
     // "second": seeking past it must build from the checkpoint.
     snapshot(30, [el(6, 5, 0, 'input'), el(7, 5, 6, 'p'), text(8, 7, 0, 'checkpoint text')], { checkpoint: true }),
+    // As the core writes a checkpoint: the state right after the snapshot.
+    ev(30, 'Input', { target: 6, value: 'kept', checked: false }),
     mutation(40, { adds: [el(9, 5, 7, 'b')] }),
   ];
   const out = await inPage(events, (r, T0) => {

@@ -18,10 +18,13 @@ import { Sheets } from './styles.js';
 import { PageState } from './state.js';
 import { Overlay } from './overlay.js';
 
-// Events a checkpoint rebuild carries over from earlier in its page view:
-// state that a snapshot of the tree does not restate.
-const CARRIED = new Set(['StyleSheet', 'StyleRule', 'AdoptedSheets', 'Input', 'Scroll', 'Media', 'ImageSource',
-  'Resize', 'Navigation']);
+// Events a checkpoint rebuild carries over from earlier in its page view.
+// The core writes a checkpoint self-contained (tree_mirror.h: the snapshot
+// followed, at the same moment, by sheets and rule changes, adopted sheets,
+// form values, scrolls, media, image sources and the viewport), so only the
+// URL it does not restate is carried. Carrying more would apply relative
+// changes (StyleRule) twice.
+const CARRIED = new Set(['Navigation']);
 
 export class Replayer {
   constructor(container, session, options = {}) {
