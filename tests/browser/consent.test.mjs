@@ -124,7 +124,7 @@ test('revoke: capture stops, nothing more is sent but the deletion request, the 
 
 test('levels: analytics-only masks text; withdrawing replay forgets that session and goes on masked', async () => {
   const { context, page, requests } = await open('relaxed');
-  const batchesSince = (k) => toCollector(requests).slice(k).filter((r) => r.url.endsWith('/v1/batch'));
+  const batchesSince = (k) => toCollector(requests).slice(k).filter((r) => new URL(r.url).pathname === '/v1/batch');
 
   await page.evaluate(() => window.SessionRecorder.consent({ analytics: true }));
   await visit(page);
