@@ -110,7 +110,7 @@ test('buffer: a deny discards it, and nothing is ever sent; page exit discards i
 });
 
 test('buffer: the cap holds; capture stops there and what it holds is delivered whole after a grant', async () => {
-  const maxBytes = 12 * 1024;
+  const maxBytes = 32 * 1024;  // above the leak page's own snapshot
   const { context, page, requests, problems } = await open({ maxBytes });
   // Churn until the buffer is full: a list that grows by a paragraph a tick.
   await page.evaluate(() => new Promise((resolve) => {
@@ -119,11 +119,11 @@ test('buffer: the cap holds; capture stops there and what it holds is delivered 
       const p = document.createElement('p');
       p.textContent = `row ${n} ${'x'.repeat(200)}`;
       document.body.append(p);
-      if (++n === 150) { clearInterval(t); resolve(); }
+      if (++n === 300) { clearInterval(t); resolve(); }
     }, 10);
   }));
   // The cut that passes the cap may come a flush interval later on a busy machine.
-  await page.waitForFunction(() => window.SessionRecorder.stats().state === 'stopping', null, { timeout: 15000 });
+  for (let k = 0; k < 150 && (await stats(page)).state !== 'stopping'; k++) await page.waitForTimeout(100);
   const full = await stats(page);
   assert.ok(full.recordsBytes <= maxBytes, `held ${full.recordsBytes} B, cap ${maxBytes} B`);
   assert.ok(full.recordsBytes > 0);
