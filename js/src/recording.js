@@ -203,6 +203,8 @@ export class Recording {
       setTimeout: (fn, ms) => this.win.setTimeout(fn, ms),
       clearTimeout: (t) => this.win.clearTimeout(t),
       report: this.report,
+      // The page view this one follows in the session ('' for the first).
+      previousPageView: this.env.previousPageView || '',
       mutations: null, // set by the Mutations module
       // While the snapshot group is open (Snapshot sets it), nothing else may
       // be written: mutation groups wait, handlers are held until release().

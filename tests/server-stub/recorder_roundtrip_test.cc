@@ -24,7 +24,7 @@ using recorder::testing::RecordWriter;
 std::vector<uint8_t> VisitRecords() {
   RecordWriter w(/*seq=*/2, /*time_base=*/1763800000000ULL);
   w.Meta(3, "https://shop.test/cart?coupon=X#top", "Cart of Jane");
-  w.Tag(RecordTag::kSnapshotBegin).U(1).I(0).I(40);
+  w.Tag(RecordTag::kSnapshotBegin).U(1).I(0).I(40).U(0);
   w.Node(1, 0, 0, 9, "", "");
   w.Node(2, 1, 0, 10, "html", "");
   w.Node(3, 1, 2, 1, "HTML", "");
@@ -33,7 +33,7 @@ std::vector<uint8_t> VisitRecords() {
   w.Node(6, 4, 5, 1, "INPUT", "", {{"type", "password"}, {"value", ""}});
   w.Tag(RecordTag::kSnapshotEnd);
   w.Click(40, 4, 120, 80);
-  w.Tag(RecordTag::kInput).U(5).U(6).Masked(1).U(0);
+  w.Tag(RecordTag::kInput).U(5).U(6).U(0).Masked(1).U(0);
   w.Tag(RecordTag::kMutationBegin).U(2);
   w.Tag(RecordTag::kRemove).U(5);
   w.Node(7, 4, 0, 3, "", "Bye");
