@@ -118,12 +118,14 @@ export class Snapshot {
   end() {
     const ctx = this.ctx;
     ctx.writer.snapEnd();
+    const scrolled = this.walk.scrolled;
     this.walk = null;
     this.mark = null;
     ctx.snapshotting = false;
     try {
       ctx.release();
       this.fieldStates(ctx);
+      this.scrollStates(ctx, scrolled);
       if (ctx.mutations !== null) ctx.mutations.collect();
     } finally {
       this.resolve();
@@ -174,6 +176,18 @@ export class Snapshot {
     }
   }
 
+  // Elements the walk found scrolled, where they are now (a page's own
+  // scroller, the document's is SNAP_BEGIN's). Blocked regions were not
+  // walked into; a blocked element itself keeps its box, and its scroll.
+  scrollStates(ctx, scrolled) {
+    const { mirror, writer } = ctx;
+    for (const el of scrolled) {
+      const id = mirror.id(el);
+      if (id === 0 || !el.isConnected || el === el.ownerDocument.scrollingElement) continue;
+      writer.scroll(ctx.now(), id, el.scrollLeft, el.scrollTop);
+    }
+  }
+
   stop() {
     if (this.walk !== null) this.abort();
   }
@@ -195,6 +209,7 @@ class LiveWalk {
     this.mirror = mirror;
     this.doc = doc;
     this.frames = null;
+    this.scrolled = [];
   }
 
   // Serializes nodes until `deadline` (perfNow clock); true once done.
@@ -228,6 +243,9 @@ class LiveWalk {
       if (mutations !== null && mutations.pending(node)) continue;
       const id = ser.emit(node, f.id, f.prev);
       if (id === 0) continue;
+      // Scrolled before recording began: no scroll event will tell. Layout
+      // is clean within a slice, so the read is cheap.
+      if (node.nodeType === 1 && (node.scrollTop !== 0 || node.scrollLeft !== 0)) this.scrolled.push(node);
       f.prev = id;
       f.last = node;
       const opens = ser.hasChildren(node) && node.firstChild !== null;
