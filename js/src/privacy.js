@@ -171,22 +171,23 @@ export class Privacy {
   // name not allowlisted) is masked here in a masked region and in strict
   // mode, where the core would mask it anyway; URLs, the allowlist and the
   // rest go to the core, which scrubs and scans them.
-  attrValue(el, attr) {
+  // rule: the element's rule as serialized, when the caller has it.
+  attrValue(el, attr, rule = undefined) {
     const name = attr.name;
     const policy = attrPolicy(name);
     switch (policy) {
       case AttrPolicy.DROPPED:
         return '';
       case AttrPolicy.FIELD_VALUE:
-        return this.valueAttr(el, attr);
+        return this.valueAttr(el, attr, rule);
       case AttrPolicy.MASKED:
         return MASKED[LengthClass.LONG];
       case AttrPolicy.STYLE: {
-        const rule = this.regions.of(el);
+        if (rule === undefined) rule = this.regions.of(el);
         return scrubCss(attr.value, this.mode === PrivacyMode.strict || rule === Rule.MASK, true);
       }
       case AttrPolicy.CONTENT: {
-        const rule = this.regions.of(el);
+        if (rule === undefined) rule = this.regions.of(el);
         if (rule === Rule.MASK || rule === Rule.BLOCK ||
             (this.mode === PrivacyMode.strict && rule !== Rule.UNMASK)) return masked(attr.value.length);
         return attr.value;
@@ -198,9 +199,8 @@ export class Privacy {
 
   // The value attribute of an element. attr is the Attr node: its value is
   // only touched when the rules allow reading it.
-  valueAttr(el, attr) {
+  valueAttr(el, attr, rule = this.regions.of(el)) {
     const tag = el.localName;
-    const rule = this.regions.of(el);
     if (rule === Rule.MASK || rule === Rule.BLOCK) return MASKED[LengthClass.SHORT];
     const mode = rule === Rule.UNMASK ? PrivacyMode.relaxed : this.mode;
     if (tag === 'input') {
@@ -227,13 +227,13 @@ export class Privacy {
   }
 
   // Text and comment data. Returns the value; sets this.flags for the NODE.
-  textValue(node) {
+  // rule: the rule the node inherits as serialized, when the caller has it.
+  textValue(node, rule = this.regions.of(node)) {
     this.flags = 0;
     const parent = node.parentNode;
     const ptag = parent && parent.localName;
     let context = 'text';
     let secret = false;
-    const rule = this.regions.of(node);
     if (node.nodeType === 8) {
       context = 'comment';
     } else if (ptag === 'style') {

@@ -59,6 +59,27 @@ export function explicitRule(el, sel, maskAll) {
   return null;
 }
 
+// explicitRule for markersOnly, from the element's attribute list, which
+// the serializer reads anyway: one pass over names instead of four lookups
+// per element of a snapshot. Same answers, same precedence.
+export function ruleFromAttrs(list, maskAll) {
+  let block = false, mask = false, unmask = false, editable = null;
+  for (let k = 0; k < list.length; k++) {
+    const attr = list[k];
+    const name = attr.name;
+    if (name.length < 15) continue; // shorter than any marker or "contenteditable"
+    if (name === MARKERS.block) block = true;
+    else if (name === MARKERS.mask) mask = true;
+    else if (name === MARKERS.unmask) unmask = true;
+    else if (name === 'contenteditable') editable = attr.value;
+  }
+  if (block) return Rule.BLOCK;
+  if (mask) return Rule.MASK;
+  if (!maskAll && unmask) return Rule.UNMASK;
+  if (editable !== null && editable.toLowerCase() !== 'false') return Rule.EDIT;
+  return null;
+}
+
 export function combine(parent, own) {
   if (parent === Rule.BLOCK) return Rule.BLOCK;
   if (own === null) return parent;
@@ -113,8 +134,11 @@ export class Regions {
   }
 
   // The rule of an element whose parent's rule is known; remembered.
-  enter(el, parentRule) {
-    const rule = combine(parentRule, explicitRule(el, this.sel, this.maskAll));
+  // attrs: el.attributes, when the caller holds it.
+  enter(el, parentRule, attrs = null) {
+    const own = attrs !== null && this.sel.markersOnly
+      ? ruleFromAttrs(attrs, this.maskAll) : explicitRule(el, this.sel, this.maskAll);
+    const rule = combine(parentRule, own);
     this.rules.set(el, rule);
     return rule;
   }

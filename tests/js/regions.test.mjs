@@ -66,6 +66,27 @@ test('explicit rules: markers by attribute alone, selectors by matches(); analyt
   assert.equal(markers.mayChangeRule('data-recorder-mask'), true);
 });
 
+test('markers read from the attribute list give the same rule as explicitRule, in every combination', async () => {
+  const { explicitRule, ruleFromAttrs, Regions } = await import('../../js/src/regions.js');
+  const markers = new Regions({ block: [], mask: [], unmask: [] }, false);
+  const names = ['data-recorder-block', 'data-recorder-mask', 'data-recorder-unmask', 'contenteditable', 'class'];
+  const editables = ['', 'true', 'FALSE', 'plaintext-only'];
+  let checked = 0;
+  for (let set = 0; set < 1 << names.length; set++) {
+    for (const editable of editables) {
+      const attrs = {};
+      names.forEach((n, k) => { if (set & (1 << k)) attrs[n] = n === 'contenteditable' ? editable : 'x'; });
+      const el = { hasAttribute: (n) => n in attrs, getAttribute: (n) => (n in attrs ? attrs[n] : null) };
+      const list = Object.entries(attrs).map(([name, value]) => ({ name, value }));
+      for (const maskAll of [false, true]) {
+        assert.equal(ruleFromAttrs(list, maskAll), explicitRule(el, markers.sel, maskAll), JSON.stringify({ attrs, maskAll }));
+        checked++;
+      }
+    }
+  }
+  assert.equal(checked, 256);
+});
+
 test('the attributes selectors can look at', async () => {
   const { attributesOf } = await import('../../js/src/regions.js');
   assert.deepEqual([...attributesOf(['.a b', '#x', 'input[type=password]', '[ Data-Private ]', 'div > p'])].sort(),

@@ -64,34 +64,43 @@ export class Serializer {
     this.mirror = mirror;
     this.privacy = privacy;
     this.attrs = [];
+    // The rule of the element emit() last wrote (Rule), and the rule any
+    // node written under the last document or shadow root inherits.
+    this.rule = Rule.DEFAULT;
     // Called with each shadow root and iframe document written (and its
     // host element), so its changes and events are observed from then on.
     this.onRoot = null;
   }
 
   // Whether the replayer gets this node's children: not a blocked region's.
-  hasChildren(node) {
-    return serializesChildren(node) && !this.privacy.regions.isBlocked(node);
+  // rule: the node's rule, when the caller has it.
+  hasChildren(node, rule = undefined) {
+    if (!serializesChildren(node)) return false;
+    return rule === undefined ? !this.privacy.regions.isBlocked(node) : rule !== Rule.BLOCK;
   }
 
   // One NODE record. Returns its id, or 0 when the node is not serialized.
   // host: for a shadow root or an iframe's document, the element it is
-  // written under.
-  emit(node, parent, prev, host = null) {
+  // written under. above: the rule the node inherits (its parent element's,
+  // its host's), when the caller's walk carries it; else it is looked up.
+  // Afterwards this.rule is the rule the node's own children inherit.
+  emit(node, parent, prev, host = null, above = undefined) {
     const w = this.writer;
     const type = node.nodeType;
+    const regions = this.privacy.regions;
     switch (type) {
       case ELEMENT: {
         const id = this.mirror.assign(node);
-        const regions = this.privacy.regions;
-        const rule = regions.enter(node, regions.parentRule(node));
+        const list = node.attributes;
+        const rule = regions.enter(node, above === undefined ? regions.parentRule(node) : above, list);
+        this.rule = rule;
         if (rule === Rule.BLOCK) {
           // Nothing of a blocked region is read: no attributes, no children.
           const a = placeholderAttrs(node);
           w.node(id, parent, prev, ELEMENT, NS[node.namespaceURI] || 0, 0, node.localName, '', a, a.length);
           return id;
         }
-        const len = this.collectAttrs(node);
+        const len = this.collectAttrs(node, rule, list);
         const ns = NS[node.namespaceURI] || 0;
         // UNMASKED: the core reads this element's content attributes as relaxed.
         const flags = rule === Rule.UNMASK ? NodeFlag.UNMASKED : 0;
@@ -101,13 +110,14 @@ export class Serializer {
       case TEXT:
       case CDATA:
       case COMMENT: {
-        const value = this.privacy.textValue(node);
+        const value = this.privacy.textValue(node, above);
         const id = this.mirror.assign(node);
         w.node(id, parent, prev, type, 0, this.privacy.flags, '', value, this.attrs, 0);
         return id;
       }
       case DOCUMENT: {
         const id = this.mirror.assign(node);
+        this.rule = above !== undefined ? above : host === null ? regions.root : regions.of(host);
         w.node(id, parent, prev, DOCUMENT, 0, 0, '', '', this.attrs, 0);
         if (host !== null) {
           this.mirror.setFrameDoc(host, node);
@@ -119,6 +129,7 @@ export class Serializer {
         // Only ever a shadow root (inner() hands it over with its host).
         if (host === null) return 0;
         const id = this.mirror.assign(node);
+        this.rule = above !== undefined ? above : regions.of(host);
         w.node(id, parent, 0, FRAGMENT, 0, 0, '', '', this.attrs, 0);
         if (this.onRoot !== null) this.onRoot(node, host);
         return id;
@@ -141,36 +152,37 @@ export class Serializer {
   // root or its iframe's readable document, written now. Returns that node
   // (its children are the caller's to walk) or null. skip(root): the
   // mutation group adds this shadow root itself (attached since).
-  inner(el, id, skip = null) {
+  // rule: el's rule, when the caller has it.
+  inner(el, id, skip = null, rule = undefined) {
     if (el.nodeType !== ELEMENT) return null;
-    const blocked = this.privacy.regions.isBlocked(el);
+    const blocked = rule === undefined ? this.privacy.regions.isBlocked(el) : rule === Rule.BLOCK;
     if (isFrame(el)) {
       const doc = blocked ? null : frameDocument(el);
       if (doc === null) {
         this.mirror.setFrameDoc(el, null);
         return null;
       }
-      this.emit(doc, id, 0, el);
+      this.emit(doc, id, 0, el, rule);
       return doc;
     }
     const root = el.shadowRoot;
     if (blocked || !root || root.mode !== 'open' || (skip !== null && skip(root))) return null;
-    this.emit(root, id, 0, el);
+    this.emit(root, id, 0, el, rule);
     return root;
   }
 
   // Fills this.attrs with [name, value, ...]: the element's attributes as
   // the privacy rules let them be read (privacy.attrValue). Live form state
   // (what was typed) travels in INPUT records, never as attributes.
-  collectAttrs(el) {
+  // rule: el's rule; list: el.attributes.
+  collectAttrs(el, rule, list = el.attributes) {
     const a = this.attrs;
-    const list = el.attributes;
+    const privacy = this.privacy;
     let len = 0;
     for (let k = 0; k < list.length; k++) {
       const attr = list[k];
-      const name = attr.name;
-      a[len++] = name;
-      a[len++] = this.privacy.attrValue(el, attr);
+      a[len++] = attr.name;
+      a[len++] = privacy.attrValue(el, attr, rule);
     }
     return len;
   }
@@ -194,8 +206,9 @@ export class TreeWalk {
     const ser = this.ser;
     const visited = this.visited;
     // Each frame: the parent id, the last id written under it, the next
-    // node to write there (null: done); the root's frame holds it alone.
-    const frames = [{ parent: this.parent, prev: this.prev, next: this.root, last: this.root }];
+    // node to write there (null: done), the rule its nodes inherit; the
+    // root's frame holds the root alone, whose rule is looked up.
+    const frames = [{ parent: this.parent, prev: this.prev, next: this.root, last: this.root, rule: undefined }];
     while (frames.length) {
       const f = frames[frames.length - 1];
       const node = f.next;
@@ -204,17 +217,19 @@ export class TreeWalk {
         continue;
       }
       f.next = node === f.last ? null : node.nextSibling;
-      const id = ser.emit(node, f.parent, f.prev, node === this.root ? this.host : null);
+      const id = ser.emit(node, f.parent, f.prev, node === this.root ? this.host : null, f.rule);
       if (id === 0) continue;
       if (visited !== null) visited.add(node);
       f.prev = id;
-      if (ser.hasChildren(node) && node.firstChild !== null) {
-        frames.push({ parent: id, prev: 0, next: node.firstChild, last: null });
+      const rule = ser.rule;
+      const element = node.nodeType === ELEMENT;
+      if (node.firstChild !== null && ser.hasChildren(node, element ? rule : undefined)) {
+        frames.push({ parent: id, prev: 0, next: node.firstChild, last: null, rule });
       }
       // Pushed last, so walked first: the inner tree precedes the children.
-      const inner = ser.inner(node, id);
+      const inner = element ? ser.inner(node, id, null, rule) : null;
       if (inner !== null && inner.firstChild !== null) {
-        frames.push({ parent: ser.mirror.id(inner), prev: 0, next: inner.firstChild, last: null });
+        frames.push({ parent: ser.mirror.id(inner), prev: 0, next: inner.firstChild, last: null, rule });
       }
     }
     return true;
