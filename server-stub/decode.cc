@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "ingest.h"
+#include "recorder/node_view.h"
 #include "recorder_generated.h"
 
 namespace collector {
@@ -53,33 +54,31 @@ class EventWriter {
     j_.EndArray();
   }
 
-  void Nodes(const char* key, const flatbuffers::Vector<flatbuffers::Offset<w::Node>>* nodes) {
+  // Either wire form (see node_view.h) gives the same JSON.
+  void Nodes(const char* key, recorder::NodeReader nodes) {
     j_.Key(key);
     j_.BeginArray();
-    if (nodes) {
-      for (const w::Node* n : *nodes) Node(*n);
-    }
+    recorder::WireNode n;
+    while (nodes.Next(&n)) Node(n);
     j_.EndArray();
   }
 
-  void Node(const w::Node& n) {
+  void Node(const recorder::WireNode& n) {
     j_.BeginObject();
-    U("id", n.id());
-    U("parent", n.parent());
-    U("prev", n.prev());
-    U("type", static_cast<uint64_t>(n.type()));
-    U("ns", static_cast<uint64_t>(n.ns()));
-    S("name", n.name());
-    S("value", n.value());
+    U("id", n.id);
+    U("parent", n.parent);
+    U("prev", n.prev);
+    U("type", n.type);
+    U("ns", n.ns);
+    S("name", n.name);
+    S("value", n.value);
     j_.Key("attrs");
     j_.BeginArray();
-    if (const auto* attrs = n.attrs()) {
-      for (const w::Attr* a : *attrs) {
-        j_.BeginArray();
-        j_.String(Str(a->name()));
-        j_.String(Str(a->value()));
-        j_.EndArray();
-      }
+    for (const w::Attr& a : n.attrs) {
+      j_.BeginArray();
+      j_.String(Str(a.name()));
+      j_.String(Str(a.value()));
+      j_.EndArray();
     }
     j_.EndArray();
     j_.EndObject();
@@ -92,7 +91,7 @@ class EventWriter {
       for (uint32_t id : *removes) j_.Uint(id);
     }
     j_.EndArray();
-    Nodes("adds", m.adds());
+    Nodes("adds", recorder::NodeReader::Of(m));
     j_.Key("attrs");
     j_.BeginArray();
     if (const auto* attrs = m.attrs()) {
@@ -137,7 +136,7 @@ class EventWriter {
       }
       case w::Payload::FullSnapshot: {
         const auto* p = e.payload_as_FullSnapshot();
-        Nodes("nodes", p->nodes());
+        Nodes("nodes", recorder::NodeReader::Of(*p));
         I("scrollX", p->scroll_x());
         I("scrollY", p->scroll_y());
         B("checkpoint", p->checkpoint());

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "flatbuffers/flatbuffers.h"
+#include "recorder/node_view.h"
 #include "recorder/records.h"
 
 namespace collector {
@@ -154,7 +155,7 @@ class EventChecker {
       case Payload::FullSnapshot: {
         const auto* p = e.payload_as_FullSnapshot();
         if (!p) return Missing();
-        return Nodes(p->nodes());
+        return Nodes(p->nodes(), p->columns(), "FullSnapshot");
       }
       case Payload::Mutation: {
         const auto* p = e.payload_as_Mutation();
@@ -243,17 +244,78 @@ class EventChecker {
     return Status::Malformed(Where() + field + " refers to node id 0");
   }
 
-  Status Nodes(const flatbuffers::Vector<flatbuffers::Offset<rec::wire::Node>>* nodes) const {
-    if (!nodes) return Status::Ok();
-    for (const rec::wire::Node* node : *nodes) {
-      RECORDER_RETURN_IF_ERROR(NodeRef(node->id(), "Node.id"));
-      RECORDER_RETURN_IF_ERROR(Str(node->name(), "Node.name"));
-      RECORDER_RETURN_IF_ERROR(Str(node->value(), "Node.value"));
-      if (const auto* attrs = node->attrs()) {
-        for (const rec::wire::Attr* a : *attrs) {
-          RECORDER_RETURN_IF_ERROR(Str(a->name(), "Attr.name"));
-          RECORDER_RETURN_IF_ERROR(Str(a->value(), "Attr.value"));
-        }
+  // Either wire form (recorder/node_view.h); columns are checked for shape
+  // first, so that the reader's values are the writer's.
+  Status Nodes(const recorder::NodeReader::NodeVector* nodes, const rec::wire::NodeColumns* columns,
+               const char* owner) const {
+    if (nodes != nullptr && columns != nullptr) {
+      return Status::Malformed(Where() + owner + " has both [Node] and NodeColumns");
+    }
+    if (columns != nullptr) RECORDER_RETURN_IF_ERROR(CheckColumns(*columns));
+    recorder::NodeReader reader(nodes, columns);
+    recorder::WireNode node;
+    while (reader.Next(&node)) {
+      RECORDER_RETURN_IF_ERROR(NodeRef(node.id, "Node.id"));
+      if (node.type > static_cast<uint8_t>(rec::wire::NodeType::MAX)) {
+        return Status::Malformed(Where() + "node " + Num(node.id) + " has unknown type " + Num(node.type));
+      }
+      if (node.ns > static_cast<uint8_t>(rec::wire::Namespace::MAX)) {
+        return Status::Malformed(Where() + "node " + Num(node.id) + " has unknown namespace " + Num(node.ns));
+      }
+      RECORDER_RETURN_IF_ERROR(Str(node.name, "Node.name"));
+      RECORDER_RETURN_IF_ERROR(Str(node.value, "Node.value"));
+      for (const rec::wire::Attr& a : node.attrs) {
+        RECORDER_RETURN_IF_ERROR(Str(a.name(), "Attr.name"));
+        RECORDER_RETURN_IF_ERROR(Str(a.value(), "Attr.value"));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // One entry per node in every per-node column, exactly the attributes the
+  // counts announce, and ids, parents and previous siblings that stay in
+  // uint32 (computed in 64 bits: no wrap can make a bad id look good).
+  Status CheckColumns(const rec::wire::NodeColumns& c) const {
+    const uint32_t count = c.id_delta() ? c.id_delta()->size() : 0;
+    auto same = [&](uint32_t size, bool present, const char* field) -> Status {
+      if (size == count && (present || count == 0)) return Status::Ok();
+      return Status::Malformed(Where() + "NodeColumns." + field +
+                               (present ? " has " + Num(size) + " entries" : std::string(" is missing")) + " for " +
+                               Num(count) + " nodes");
+    };
+    auto len = [](const auto* v) { return v ? v->size() : 0u; };
+    RECORDER_RETURN_IF_ERROR(same(len(c.parent_delta()), c.parent_delta() != nullptr, "parent_delta"));
+    RECORDER_RETURN_IF_ERROR(same(len(c.prev_delta()), c.prev_delta() != nullptr, "prev_delta"));
+    RECORDER_RETURN_IF_ERROR(same(len(c.type()), c.type() != nullptr, "type"));
+    RECORDER_RETURN_IF_ERROR(same(len(c.ns()), c.ns() != nullptr, "ns"));
+    RECORDER_RETURN_IF_ERROR(same(len(c.name()), c.name() != nullptr, "name"));
+    RECORDER_RETURN_IF_ERROR(same(len(c.value()), c.value() != nullptr, "value"));
+    RECORDER_RETURN_IF_ERROR(same(len(c.attr_count()), c.attr_count() != nullptr, "attr_count"));
+    // At most 2^32 counts of at most 2^32 - 1 each: the sum fits in 64 bits.
+    uint64_t attr_total = 0;
+    for (uint32_t i = 0; i < count; ++i) attr_total += c.attr_count()->Get(i);
+    if (attr_total != len(c.attrs())) {
+      return Status::Malformed(Where() + "NodeColumns.attr_count adds up to " + Num(attr_total) + ", but attrs has " +
+                               Num(len(c.attrs())) + " entries");
+    }
+    constexpr int64_t kMaxId = UINT32_MAX;
+    int64_t id = 0;
+    for (uint32_t i = 0; i < count; ++i) {
+      id += c.id_delta()->Get(i);
+      if (id < 1 || id > kMaxId) {
+        return Status::Malformed(Where() + "NodeColumns entry " + Num(i) + ": id_delta leads to id " +
+                                 std::to_string(id));
+      }
+      const int64_t parent = id - c.parent_delta()->Get(i);
+      if (parent < 0 || parent > kMaxId) {
+        return Status::Malformed(Where() + "NodeColumns entry " + Num(i) + ": parent_delta leads to parent " +
+                                 std::to_string(parent));
+      }
+      const int32_t prev_delta = c.prev_delta()->Get(i);
+      const int64_t prev = id - prev_delta;
+      if (prev_delta != 0 && (prev < 0 || prev > kMaxId)) {
+        return Status::Malformed(Where() + "NodeColumns entry " + Num(i) + ": prev_delta leads to prev " +
+                                 std::to_string(prev));
       }
     }
     return Status::Ok();
@@ -263,7 +325,7 @@ class EventChecker {
     if (const auto* removes = m.removes()) {
       for (uint32_t id : *removes) RECORDER_RETURN_IF_ERROR(NodeRef(id, "Mutation.removes"));
     }
-    RECORDER_RETURN_IF_ERROR(Nodes(m.adds()));
+    RECORDER_RETURN_IF_ERROR(Nodes(m.adds(), m.added(), "Mutation"));
     if (const auto* attrs = m.attrs()) {
       for (const rec::wire::AttrChange* a : *attrs) {
         RECORDER_RETURN_IF_ERROR(NodeRef(a->node(), "AttrChange.node"));

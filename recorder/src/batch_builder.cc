@@ -4,6 +4,53 @@
 
 namespace recorder {
 
+void NodeColumnsBuilder::Clear() {
+  last_id_ = 0;
+  id_delta_.clear();
+  parent_delta_.clear();
+  prev_delta_.clear();
+  type_.clear();
+  ns_.clear();
+  name_.clear();
+  value_.clear();
+  attr_count_.clear();
+  attrs_.clear();
+}
+
+// Deltas are taken in uint32 and stored as their two's complement int32, so
+// a reader adding them back in uint32 gets the ids exactly.
+void NodeColumnsBuilder::Add(uint32_t id, uint32_t parent, uint32_t prev, uint8_t type, uint8_t ns,
+                             uint32_t name, uint32_t value) {
+  id_delta_.push_back(static_cast<int32_t>(id - last_id_));
+  last_id_ = id;
+  parent_delta_.push_back(static_cast<int32_t>(id - parent));
+  prev_delta_.push_back(prev == 0 ? 0 : static_cast<int32_t>(id - prev));
+  type_.push_back(type);
+  ns_.push_back(ns);
+  name_.push_back(name);
+  value_.push_back(value);
+  attr_count_.push_back(0);
+}
+
+void NodeColumnsBuilder::AddAttr(uint32_t name, uint32_t value) {
+  attrs_.emplace_back(name, value);
+  ++attr_count_.back();
+}
+
+flatbuffers::Offset<rec::wire::NodeColumns> NodeColumnsBuilder::Finish(
+    flatbuffers::FlatBufferBuilder& fbb) const {
+  auto id = fbb.CreateVector(id_delta_);
+  auto parent = fbb.CreateVector(parent_delta_);
+  auto prev = fbb.CreateVector(prev_delta_);
+  auto type = fbb.CreateVector(type_);
+  auto ns = fbb.CreateVector(ns_);
+  auto name = fbb.CreateVector(name_);
+  auto value = fbb.CreateVector(value_);
+  auto attr_count = fbb.CreateVector(attr_count_);
+  auto attrs = fbb.CreateVectorOfStructs(attrs_);
+  return rec::wire::CreateNodeColumns(fbb, id, parent, prev, type, ns, name, value, attr_count, attrs);
+}
+
 BatchBuilder::BatchBuilder() : fbb_(16 * 1024) { Reset(); }
 
 void BatchBuilder::Reset() {
@@ -19,7 +66,7 @@ void BatchBuilder::Reset() {
 }
 
 void BatchBuilder::ClearGroup() {
-  nodes_.clear();
+  nodes_.Clear();
   removes_.clear();
   attr_changes_.clear();
   text_changes_.clear();

@@ -28,6 +28,30 @@ struct BatchHeader {
   uint64_t base_time = 0;
 };
 
+// The nodes of one snapshot or mutation, gathered as NodeColumns (see
+// recorder.fbs): ids become deltas as they are added.
+class NodeColumnsBuilder {
+ public:
+  void Clear();
+  bool empty() const { return id_delta_.empty(); }
+  size_t size() const { return id_delta_.size(); }
+
+  // `prev` 0: first child (or not in the sibling order).
+  void Add(uint32_t id, uint32_t parent, uint32_t prev, uint8_t type, uint8_t ns, uint32_t name,
+           uint32_t value);
+  // An attribute of the node added last.
+  void AddAttr(uint32_t name, uint32_t value);
+
+  flatbuffers::Offset<rec::wire::NodeColumns> Finish(flatbuffers::FlatBufferBuilder& fbb) const;
+
+ private:
+  uint32_t last_id_ = 0;
+  std::vector<int32_t> id_delta_, parent_delta_, prev_delta_;
+  std::vector<uint8_t> type_, ns_;
+  std::vector<uint32_t> name_, value_, attr_count_;
+  std::vector<rec::wire::Attr> attrs_;
+};
+
 class BatchBuilder {
  public:
   BatchBuilder();
@@ -49,7 +73,7 @@ class BatchBuilder {
   void AddEvent(uint32_t t, rec::wire::Payload type, flatbuffers::Offset<void> payload);
 
   // Snapshot and mutation groups: parts accumulate until the group ends.
-  std::vector<flatbuffers::Offset<rec::wire::Node>>& nodes() { return nodes_; }
+  NodeColumnsBuilder& nodes() { return nodes_; }
   std::vector<uint32_t>& removes() { return removes_; }
   std::vector<rec::wire::AttrChange>& attr_changes() { return attr_changes_; }
   std::vector<rec::wire::TextChange>& text_changes() { return text_changes_; }
@@ -70,7 +94,7 @@ class BatchBuilder {
   std::unordered_map<std::string_view, uint32_t> index_;
   std::vector<std::string_view> strings_;
   std::vector<flatbuffers::Offset<rec::wire::Event>> events_;
-  std::vector<flatbuffers::Offset<rec::wire::Node>> nodes_;
+  NodeColumnsBuilder nodes_;
   std::vector<uint32_t> removes_;
   std::vector<rec::wire::AttrChange> attr_changes_;
   std::vector<rec::wire::TextChange> text_changes_;

@@ -23,24 +23,22 @@ std::vector<uint32_t> SortedKeys(const Map& m) {
 
 }  // namespace
 
-void TreeMirror::WriteNodes(BatchBuilder& b, std::vector<flatbuffers::Offset<wire::Node>>* out) const {
-  auto& fbb = b.fbb();
+void TreeMirror::WriteNodes(BatchBuilder& b, NodeColumnsBuilder* out) const {
   std::vector<wire::Attr> attrs;
   std::vector<uint32_t> stack;
   if (root_ != 0) stack.push_back(root_);
-  out->reserve(nodes_.size());
   while (!stack.empty()) {
     uint32_t id = stack.back();
     stack.pop_back();
     const Node& n = nodes_.at(id);
+    // Interned in the order the per-node tables used (attributes first), so
+    // a checkpoint's string table comes out as it did before columns.
     attrs.clear();
     for (const auto& [name, value] : n.attrs) attrs.emplace_back(b.Intern(name), b.Intern(value));
     uint32_t name = b.Intern(n.name);
     uint32_t value = b.Intern(n.value);
-    auto attrs_vec = attrs.empty() ? 0 : fbb.CreateVectorOfStructs(attrs);
-    out->push_back(wire::CreateNode(fbb, id, n.parent, n.is_attached ? 0 : n.prev,
-                                    static_cast<wire::NodeType>(n.type), static_cast<wire::Namespace>(n.ns),
-                                    name, value, attrs_vec));
+    out->Add(id, n.parent, n.is_attached ? 0 : n.prev, n.type, n.ns, name, value);
+    for (const wire::Attr& a : attrs) out->AddAttr(a.name(), a.value());
     // Pre-order; a host's shadow root or frame document right after it,
     // before its children, as the glue's snapshot lists them.
     size_t mark = stack.size();
@@ -54,13 +52,13 @@ size_t TreeMirror::WriteCheckpoint(BatchBuilder& b, uint32_t t, uint64_t now_ms)
   auto& fbb = b.fbb();
   size_t before = b.event_count();
 
-  std::vector<flatbuffers::Offset<wire::Node>> nodes;
+  NodeColumnsBuilder nodes;
   WriteNodes(b, &nodes);
   std::pair<int32_t, int32_t> root_scroll{0, 0};
   if (auto it = scrolls_.find(root_); it != scrolls_.end()) root_scroll = it->second;
-  auto nodes_vec = fbb.CreateVector(nodes);
+  auto columns = nodes.Finish(fbb);
   b.AddEvent(t, wire::Payload::FullSnapshot,
-             wire::CreateFullSnapshot(fbb, nodes_vec, root_scroll.first, root_scroll.second, true).Union());
+             wire::CreateFullSnapshot(fbb, 0, root_scroll.first, root_scroll.second, true, columns).Union());
 
   if (viewport_w_ != 0 && viewport_h_ != 0) {
     b.AddEvent(t, wire::Payload::Resize, wire::CreateResize(fbb, viewport_w_, viewport_h_).Union());

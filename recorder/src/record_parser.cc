@@ -365,10 +365,9 @@ Status Parser::Node() {
         Str(&value_index, FieldKind::kAttrValue, "attribute value", attr_name.view(), flags));
     attrs_.emplace_back(b_.Intern(attr_name), value_index);
   }
-  auto& fbb = b_.fbb();
-  auto attrs = attrs_.empty() ? 0 : fbb.CreateVectorOfStructs(attrs_);
-  b_.nodes().push_back(wire::CreateNode(fbb, id, parent, prev, static_cast<wire::NodeType>(type),
-                                        static_cast<wire::Namespace>(ns), name, value, attrs));
+  auto& nodes = b_.nodes();
+  nodes.Add(id, parent, prev, static_cast<uint8_t>(type), static_cast<uint8_t>(ns), name, value);
+  for (const wire::Attr& a : attrs_) nodes.AddAttr(a.name(), a.value());
   return Status::Ok();
 }
 
@@ -510,20 +509,20 @@ Status Parser::EndGroup(Group expected) {
   if (group_ != expected) return Invalid("end tag does not match the open group");
   auto& fbb = b_.fbb();
   if (expected == Group::kSnapshot) {
-    auto nodes = fbb.CreateVector(b_.nodes());
+    auto columns = b_.nodes().Finish(fbb);
     b_.AddEvent(group_t_, wire::Payload::FullSnapshot,
-                wire::CreateFullSnapshot(fbb, nodes, scroll_x_, scroll_y_, checkpoint_).Union());
+                wire::CreateFullSnapshot(fbb, 0, scroll_x_, scroll_y_, checkpoint_, columns).Union());
   } else {
     bool empty = b_.removes().empty() && b_.nodes().empty() && b_.attr_changes().empty() &&
                  b_.text_changes().empty();
     // An all-empty mutation (e.g. everything coalesced away) costs nothing.
     if (!empty) {
       auto removes = b_.removes().empty() ? 0 : fbb.CreateVector(b_.removes());
-      auto adds = b_.nodes().empty() ? 0 : fbb.CreateVector(b_.nodes());
+      auto added = b_.nodes().empty() ? 0 : b_.nodes().Finish(fbb);
       auto attrs = b_.attr_changes().empty() ? 0 : fbb.CreateVectorOfStructs(b_.attr_changes());
       auto texts = b_.text_changes().empty() ? 0 : fbb.CreateVectorOfStructs(b_.text_changes());
       b_.AddEvent(group_t_, wire::Payload::Mutation,
-                  wire::CreateMutation(fbb, removes, adds, attrs, texts).Union());
+                  wire::CreateMutation(fbb, removes, 0, attrs, texts, added).Union());
     }
   }
   b_.ClearGroup();

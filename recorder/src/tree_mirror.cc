@@ -160,10 +160,10 @@ void TreeMirror::ApplySnapshot(const wire::FullSnapshot& s, const BatchBuilder& 
   Reset();
   valid_ = true;
   last_snapshot_ms_ = at_ms;
-  if (s.nodes() != nullptr) {
-    nodes_.reserve(s.nodes()->size());
-    for (const wire::Node* n : *s.nodes()) AddNode(*n, str);
-  }
+  NodeReader reader = NodeReader::Of(s);
+  nodes_.reserve(reader.size());
+  WireNode n;
+  while (reader.Next(&n)) AddNode(n, str);
   if (root_ != 0) {
     scrolls_[root_] = {s.scroll_x(), s.scroll_y()};
     Charge(kMapEntry, 0);
@@ -176,9 +176,9 @@ void TreeMirror::ApplyMutation(const wire::Mutation& m, const BatchBuilder& str)
       if (nodes_.count(id) != 0) RemoveSubtree(id);
     }
   }
-  if (m.adds() != nullptr) {
-    for (const wire::Node* n : *m.adds()) AddNode(*n, str);
-  }
+  NodeReader adds = NodeReader::Of(m);
+  WireNode added;
+  while (adds.Next(&added)) AddNode(added, str);
   if (m.attrs() != nullptr) {
     for (const wire::AttrChange* a : *m.attrs()) {
       auto it = nodes_.find(a->node());
@@ -211,11 +211,11 @@ void TreeMirror::ApplyMutation(const wire::Mutation& m, const BatchBuilder& str)
 // As the replayer's add: an id it still has is replaced; a root must be a
 // Document; an unknown parent drops the node; an unknown previous sibling
 // appends it.
-void TreeMirror::AddNode(const wire::Node& w, const BatchBuilder& str) {
-  uint32_t id = w.id();
+void TreeMirror::AddNode(const WireNode& w, const BatchBuilder& str) {
+  uint32_t id = w.id;
   if (nodes_.count(id) != 0) RemoveSubtree(id);
-  uint8_t type = static_cast<uint8_t>(w.type());
-  uint32_t parent_id = w.parent();
+  uint8_t type = w.type;
+  uint32_t parent_id = w.parent;
   if (parent_id == 0) {
     if (type != static_cast<uint8_t>(wire::NodeType::Document)) return;
     if (root_ != 0 && nodes_.count(root_) != 0) RemoveSubtree(root_);
@@ -226,13 +226,11 @@ void TreeMirror::AddNode(const wire::Node& w, const BatchBuilder& str) {
   Node n;
   n.parent = parent_id;
   n.type = type;
-  n.ns = static_cast<uint8_t>(w.ns());
-  n.name = str.Mirror(w.name());
-  n.value = str.Mirror(w.value());
-  if (w.attrs() != nullptr) {
-    n.attrs.reserve(w.attrs()->size());
-    for (const wire::Attr* a : *w.attrs()) n.attrs.emplace_back(str.Mirror(a->name()), str.Mirror(a->value()));
-  }
+  n.ns = w.ns;
+  n.name = str.Mirror(w.name);
+  n.value = str.Mirror(w.value);
+  n.attrs.reserve(w.attrs.size());
+  for (const wire::Attr& a : w.attrs) n.attrs.emplace_back(str.Mirror(a.name()), str.Mirror(a.value()));
   if (parent_id != 0) {
     Node& p = nodes_[parent_id];
     if (IsAttachedRoot(type) && p.type == static_cast<uint8_t>(wire::NodeType::Element)) {
@@ -242,7 +240,7 @@ void TreeMirror::AddNode(const wire::Node& w, const BatchBuilder& str) {
       host.attached = id;
       n.is_attached = true;
     } else {
-      uint32_t prev = w.prev();
+      uint32_t prev = w.prev;
       auto pit = prev == 0 ? nodes_.end() : nodes_.find(prev);
       bool known_prev = pit != nodes_.end() && pit->second.parent == parent_id && !pit->second.is_attached;
       if (prev != 0 && !known_prev) prev = p.last;  // unknown: appended

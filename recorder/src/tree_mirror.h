@@ -32,6 +32,7 @@
 
 #include "batch_builder.h"
 #include "mirrored_string.h"
+#include "recorder/node_view.h"
 #include "recorder_generated.h"
 
 namespace recorder {
@@ -108,7 +109,7 @@ class TreeMirror {
   void Reset();
   void ApplySnapshot(const rec::wire::FullSnapshot& s, const BatchBuilder& str, uint64_t at_ms);
   void ApplyMutation(const rec::wire::Mutation& m, const BatchBuilder& str);
-  void AddNode(const rec::wire::Node& n, const BatchBuilder& str);
+  void AddNode(const WireNode& n, const BatchBuilder& str);
   void RemoveSubtree(uint32_t id);
   void Unlink(uint32_t id, Node& n);
   void ForgetTarget(uint32_t id);
@@ -119,7 +120,7 @@ class TreeMirror {
   static size_t SheetCost(const Sheet& s);
   void CheckCap();
 
-  void WriteNodes(BatchBuilder& b, std::vector<flatbuffers::Offset<rec::wire::Node>>* out) const;
+  void WriteNodes(BatchBuilder& b, NodeColumnsBuilder* out) const;
 
   size_t max_nodes_;
   size_t max_bytes_;

@@ -5,8 +5,10 @@
 #include <zstd.h>
 
 #include <string>
+#include <vector>
 
 #include "record_writer.h"
+#include "recorder/node_view.h"
 #include "recorder_generated.h"
 
 namespace recorder {
@@ -57,6 +59,12 @@ const wire::Batch* Verified(const std::string& bytes) {
 }
 
 std::string Str(const wire::Batch* b, uint32_t i) { return b->strings()->Get(i)->str(); }
+
+std::vector<WireNode> ReadNodes(NodeReader reader) {
+  std::vector<WireNode> out;
+  for (WireNode n; reader.Next(&n);) out.push_back(n);
+  return out;
+}
 
 TEST(Recorder, RejectsBadOptions) {
   std::unique_ptr<Recorder> r;
@@ -142,7 +150,7 @@ TEST(Recorder, EncodesEveryEventTypeAndRoundTrips) {
   ASSERT_EQ(bytes.size(), r->last_batch().size());
   const wire::Batch* b = Verified(bytes);
 
-  EXPECT_EQ(b->schema_version(), 2);
+  EXPECT_EQ(b->schema_version(), 3);
   EXPECT_EQ(b->site_key()->str(), "site-1");
   EXPECT_EQ(b->session_id()->str(), "sess_A");
   EXPECT_EQ(b->page_view_id()->str(), "pv-1");
@@ -164,21 +172,25 @@ TEST(Recorder, EncodesEveryEventTypeAndRoundTrips) {
   ASSERT_NE(snap, nullptr);
   EXPECT_EQ(ev(1)->t(), 1u);
   EXPECT_EQ(snap->scroll_y(), 120);
-  ASSERT_EQ(snap->nodes()->size(), 5u);
-  auto* body = snap->nodes()->Get(3);
-  EXPECT_EQ(body->id(), 4u);
-  EXPECT_EQ(body->parent(), 3u);
-  EXPECT_EQ(Str(b, body->name()), "BODY");
-  ASSERT_EQ(body->attrs()->size(), 2u);
-  EXPECT_EQ(Str(b, body->attrs()->Get(1)->value()), "/a");
-  EXPECT_EQ(Str(b, snap->nodes()->Get(4)->value()), "Hello");
-  EXPECT_EQ(snap->nodes()->Get(4)->type(), wire::NodeType::Text);
+  EXPECT_EQ(snap->nodes(), nullptr);  // version 3: columns only
+  std::vector<WireNode> nodes = ReadNodes(NodeReader::Of(*snap));
+  ASSERT_EQ(nodes.size(), 5u);
+  const WireNode& body = nodes[3];
+  EXPECT_EQ(body.id, 4u);
+  EXPECT_EQ(body.parent, 3u);
+  EXPECT_EQ(Str(b, body.name), "BODY");
+  ASSERT_EQ(body.attrs.size(), 2u);
+  EXPECT_EQ(Str(b, body.attrs[1].value()), "/a");
+  EXPECT_EQ(Str(b, nodes[4].value), "Hello");
+  EXPECT_EQ(nodes[4].type, static_cast<uint8_t>(wire::NodeType::Text));
 
   auto* mut = ev(2)->payload_as_Mutation();
   ASSERT_NE(mut, nullptr);
   EXPECT_EQ(ev(2)->t(), 11u);
   EXPECT_EQ(mut->removes()->Get(0), 5u);
-  EXPECT_EQ(mut->adds()->Get(0)->id(), 6u);
+  EXPECT_EQ(mut->adds(), nullptr);
+  ASSERT_EQ(ReadNodes(NodeReader::Of(*mut)).size(), 1u);
+  EXPECT_EQ(ReadNodes(NodeReader::Of(*mut))[0].id, 6u);
   ASSERT_EQ(mut->attrs()->size(), 2u);
   EXPECT_EQ(Str(b, mut->attrs()->Get(0)->value()), "page busy");
   EXPECT_TRUE(mut->attrs()->Get(1)->removed());
@@ -233,7 +245,8 @@ TEST(Recorder, EncodesStylesMediaImagesAndPageViewChain) {
   auto ev = [&](int i) { return b->events()->Get(i); };
   EXPECT_EQ(Str(b, ev(0)->payload_as_PageMeta()->previous_page_view()), "pv-0");
   EXPECT_TRUE(ev(1)->payload_as_FullSnapshot()->checkpoint());
-  EXPECT_EQ(ev(1)->payload_as_FullSnapshot()->nodes()->Get(2)->type(), wire::NodeType::Fragment);
+  EXPECT_EQ(ReadNodes(NodeReader::Of(*ev(1)->payload_as_FullSnapshot()))[2].type,
+            static_cast<uint8_t>(wire::NodeType::Fragment));
 
   auto* sheet = ev(2)->payload_as_StyleSheet();
   ASSERT_NE(sheet, nullptr);

@@ -14,6 +14,7 @@
 
 #include "record_writer.h"
 #include "recorder/recorder.h"
+#include "recorder/node_view.h"
 #include "recorder_generated.h"
 
 namespace recorder {
@@ -105,14 +106,14 @@ class Replay {
       case wire::Payload::FullSnapshot: {
         const auto* s = ev->payload_as_FullSnapshot();
         *this = Replay();
-        for (const auto* n : *s->nodes()) Add(n, str);
+        AddAll(NodeReader::Of(*s), str);
         if (root) scroll[root] = {s->scroll_x(), s->scroll_y()};
         break;
       }
       case wire::Payload::Mutation: {
         const auto* m = ev->payload_as_Mutation();
         if (m->removes()) for (uint32_t id : *m->removes()) Remove(id);
-        if (m->adds()) for (const auto* n : *m->adds()) Add(n, str);
+        AddAll(NodeReader::Of(*m), str);
         if (m->attrs()) {
           for (const auto* a : *m->attrs()) {
             if (!nodes.count(a->node())) continue;
@@ -226,28 +227,33 @@ class Replay {
   };
 
   template <typename Str>
-  void Add(const wire::Node* w, Str str) {
-    if (nodes.count(w->id())) Remove(w->id());
+  void AddAll(NodeReader reader, Str str) {
+    for (WireNode w; reader.Next(&w);) Add(w, str);
+  }
+
+  template <typename Str>
+  void Add(const WireNode& w, Str str) {
+    if (nodes.count(w.id)) Remove(w.id);
     N n;
-    n.parent = w->parent();
-    n.type = static_cast<uint32_t>(w->type());
-    n.name = str(w->name());
-    n.value = str(w->value());
-    if (w->attrs()) for (const auto* a : *w->attrs()) n.attrs[str(a->name())] = str(a->value());
+    n.parent = w.parent;
+    n.type = w.type;
+    n.name = str(w.name);
+    n.value = str(w.value);
+    for (const auto& a : w.attrs) n.attrs[str(a.name())] = str(a.value());
     if (n.parent == 0) {
-      root = w->id();
+      root = w.id;
     } else {
       if (!nodes.count(n.parent)) return;
       N& p = nodes[n.parent];
       if ((n.type == kFragment || n.type == kDocument) && p.type == kElement) {
-        p.attached = w->id();
+        p.attached = w.id;
       } else {
         auto& c = p.children;
-        auto at = w->prev() == 0 ? c.begin() : std::find(c.begin(), c.end(), w->prev());
-        if (at == c.end()) c.push_back(w->id()); else c.insert(w->prev() == 0 ? at : at + 1, w->id());
+        auto at = w.prev == 0 ? c.begin() : std::find(c.begin(), c.end(), w.prev);
+        if (at == c.end()) c.push_back(w.id); else c.insert(w.prev == 0 ? at : at + 1, w.id);
       }
     }
-    nodes[w->id()] = std::move(n);
+    nodes[w.id] = std::move(n);
   }
 
   void Remove(uint32_t id) {
@@ -485,7 +491,7 @@ TEST(TreeMirror, RemovedSubtreesReleaseTheirIdsAndState) {
       EXPECT_EQ(b->events()->Get(i)->payload_as_StyleSheet()->sheet(), 500u);
     }
   }
-  EXPECT_EQ(b->events()->Get(0)->payload_as_FullSnapshot()->nodes()->size(), 3u);
+  EXPECT_EQ(NodeReader::Of(*b->events()->Get(0)->payload_as_FullSnapshot()).size(), 3u);
 }
 
 TEST(TreeMirror, ChurnKeepsTheMirrorFlat) {

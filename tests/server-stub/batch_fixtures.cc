@@ -19,19 +19,92 @@ namespace w = rec::wire;
 using flatbuffers::FlatBufferBuilder;
 using flatbuffers::Offset;
 
+// Nodes given as absolute values, written as NodeColumns. Deltas are worked
+// out here, independently of the core's writer (batch_builder.cc).
+struct PlainNode {
+  uint32_t id, parent, prev;
+  w::NodeType type;
+  uint32_t name, value;
+  std::vector<w::Attr> attrs;
+};
+
+Offset<w::NodeColumns> Columns(FlatBufferBuilder& fbb, const std::vector<PlainNode>& nodes) {
+  std::vector<int32_t> id, parent, prev;
+  std::vector<uint8_t> type, ns;
+  std::vector<uint32_t> name, value, attr_count;
+  std::vector<w::Attr> attrs;
+  int64_t last = 0;
+  for (const PlainNode& n : nodes) {
+    id.push_back(static_cast<int32_t>(n.id - last));
+    last = n.id;
+    parent.push_back(static_cast<int32_t>(int64_t{n.id} - n.parent));
+    prev.push_back(n.prev == 0 ? 0 : static_cast<int32_t>(int64_t{n.id} - n.prev));
+    type.push_back(static_cast<uint8_t>(n.type));
+    ns.push_back(0);
+    name.push_back(n.name);
+    value.push_back(n.value);
+    attr_count.push_back(static_cast<uint32_t>(n.attrs.size()));
+    attrs.insert(attrs.end(), n.attrs.begin(), n.attrs.end());
+  }
+  return w::CreateNodeColumns(fbb, fbb.CreateVector(id), fbb.CreateVector(parent), fbb.CreateVector(prev),
+                              fbb.CreateVector(type), fbb.CreateVector(ns), fbb.CreateVector(name),
+                              fbb.CreateVector(value), fbb.CreateVector(attr_count),
+                              fbb.CreateVectorOfStructs(attrs));
+}
+
+// Two valid nodes (a document and its <html>) with one column damaged as
+// BatchSpec::bad_columns says.
+Offset<w::FullSnapshot> BadColumnsSnapshot(FlatBufferBuilder& fbb, int which) {
+  std::vector<int32_t> id{1, 1}, parent{1, 1}, prev{0, 0};
+  std::vector<uint8_t> type{9, 1}, ns{0, 0};
+  std::vector<uint32_t> name{0, 4}, value{0, 0}, attr_count{0, 0};
+  std::vector<w::Attr> attrs;
+  switch (which) {
+    case 1: parent.pop_back(); break;
+    case 2: attr_count = {0xFFFFFFFFu, 1}; break;
+    case 3: name[1] = 999; break;
+    case 4: type[0] = 12; break;
+    case 6: id[1] = -2; break;
+    case 8:  // ids 2^31 - 1 and 2^32 - 2; the parent 2 past the second
+      id = {0x7FFFFFFF, 0x7FFFFFFF};
+      parent = {0x7FFFFFFF, -2};
+      break;
+    default: break;
+  }
+  auto columns = w::CreateNodeColumns(
+      fbb, fbb.CreateVector(id), fbb.CreateVector(parent), fbb.CreateVector(prev), fbb.CreateVector(type),
+      which == 7 ? 0 : fbb.CreateVector(ns), fbb.CreateVector(name), fbb.CreateVector(value),
+      fbb.CreateVector(attr_count), fbb.CreateVectorOfStructs(attrs));
+  Offset<flatbuffers::Vector<Offset<w::Node>>> nodes = 0;
+  if (which == 5) {
+    std::vector<Offset<w::Node>> both{w::CreateNode(fbb, 1, 0, 0, w::NodeType::Document)};
+    nodes = fbb.CreateVector(both);
+  }
+  return w::CreateFullSnapshot(fbb, nodes, 0, 0, false, columns);
+}
+
 // The standard batch: one event of each payload type, touching every string
 // index field, so the decode test can pin the JSON of all of them.
 //   t=0  PageMeta      t=5  FullSnapshot  t=10 Mutation  t=20 MouseMove
 //   t=30 Click         t=40 Scroll        t=50 Input     t=60 Resize
 //   t=70 Visibility    t=80 Focus         t=90 Navigation t=91 StyleSheet
 //   t=92 StyleRule     t=93 AdoptedSheets t=94 Media      t=94 ImageSource
-void AddStandardEvents(FlatBufferBuilder& fbb, std::vector<Offset<w::Event>>* events) {
+void AddStandardEvents(FlatBufferBuilder& fbb, bool node_columns, std::vector<Offset<w::Event>>* events) {
   auto add = [&](uint32_t t, w::Payload type, Offset<void> payload) {
     events->push_back(w::CreateEvent(fbb, t, type, payload));
   };
   add(0, w::Payload::PageMeta,
       w::CreatePageMeta(fbb, 1, 2, 3, 1280, 720, 1920, 1080, 200, w::DeviceClass::Desktop).Union());
 
+  if (node_columns) {
+    const std::vector<PlainNode> nodes{
+        {1, 0, 0, w::NodeType::Document, 0, 0, {}},
+        {2, 1, 0, w::NodeType::Element, 4, 0, {}},
+        {3, 2, 0, w::NodeType::Element, 5, 0, {w::Attr(6, 7)}},
+        {4, 3, 0, w::NodeType::Text, 0, 8, {}},
+    };
+    add(5, w::Payload::FullSnapshot, w::CreateFullSnapshot(fbb, 0, 0, 40, false, Columns(fbb, nodes)).Union());
+  }
   std::vector<w::Attr> body_attrs{w::Attr(6, 7)};
   std::vector<Offset<w::Node>> nodes{
       w::CreateNode(fbb, 1, 0, 0, w::NodeType::Document),
@@ -40,7 +113,9 @@ void AddStandardEvents(FlatBufferBuilder& fbb, std::vector<Offset<w::Event>>* ev
                     fbb.CreateVectorOfStructs(body_attrs)),
       w::CreateNode(fbb, 4, 3, 0, w::NodeType::Text, w::Namespace::HTML, 0, 8),
   };
-  add(5, w::Payload::FullSnapshot, w::CreateFullSnapshot(fbb, fbb.CreateVector(nodes), 0, 40).Union());
+  if (!node_columns) {
+    add(5, w::Payload::FullSnapshot, w::CreateFullSnapshot(fbb, fbb.CreateVector(nodes), 0, 40).Union());
+  }
 
   std::vector<uint32_t> removes{4};
   std::vector<Offset<w::Node>> adds{
@@ -48,10 +123,11 @@ void AddStandardEvents(FlatBufferBuilder& fbb, std::vector<Offset<w::Event>>* ev
   std::vector<w::AttrChange> attr_changes{w::AttrChange(3, 11, 7, false),
                                           w::AttrChange(3, 6, 0, true)};
   std::vector<w::TextChange> text_changes{w::TextChange(5, 8)};
+  const std::vector<PlainNode> added{{5, 3, 0, w::NodeType::Text, 0, 12, {}}};
   add(10, w::Payload::Mutation,
-      w::CreateMutation(fbb, fbb.CreateVector(removes), fbb.CreateVector(adds),
+      w::CreateMutation(fbb, fbb.CreateVector(removes), node_columns ? 0 : fbb.CreateVector(adds),
                         fbb.CreateVectorOfStructs(attr_changes),
-                        fbb.CreateVectorOfStructs(text_changes))
+                        fbb.CreateVectorOfStructs(text_changes), node_columns ? Columns(fbb, added) : 0)
           .Union());
 
   std::vector<w::MovePoint> points{w::MovePoint(0, 10, 20), w::MovePoint(16, 11, -22)};
@@ -79,6 +155,14 @@ void AddStandardEvents(FlatBufferBuilder& fbb, std::vector<Offset<w::Event>>* ev
 Bytes Zeros64MiB() { return Bytes(size_t{64} << 20, 0); }
 
 Bytes Body(const BatchSpec& spec) { return BuildBody(spec); }
+
+Bytes ColumnsBody(int which) {
+  BatchSpec s;
+  s.schema_version = 3;
+  s.node_columns = true;
+  s.bad_columns = which;
+  return Body(s);
+}
 
 }  // namespace
 
@@ -108,7 +192,7 @@ Bytes BuildBatch(const BatchSpec& spec) {
   const auto strings_vec = fbb.CreateVector(strings);
 
   std::vector<Offset<w::Event>> events;
-  if (spec.standard_events) AddStandardEvents(fbb, &events);
+  if (spec.standard_events) AddStandardEvents(fbb, spec.node_columns, &events);
   if (spec.raw_event_type >= 0) {
     // The generated CreateEvent would do, but building by hand shows the
     // point: the verifier has no idea what type 200 is.
@@ -153,6 +237,10 @@ Bytes BuildBatch(const BatchSpec& spec) {
       }
     }
     events.push_back(w::CreateEvent(fbb, 98, type, payload));
+  }
+  if (spec.bad_columns != 0) {
+    events.push_back(w::CreateEvent(fbb, 99, w::Payload::FullSnapshot,
+                                    BadColumnsSnapshot(fbb, spec.bad_columns).Union()));
   }
   for (uint32_t i = 0; i < spec.extra_click_events; ++i) {
     events.push_back(w::CreateEvent(fbb, 98, w::Payload::Click, w::CreateClick(fbb, 3).Union()));
@@ -298,7 +386,7 @@ const std::vector<BadCase>& BadCases() {
          s.schema_version = 0;
          return Body(s);
        }},
-      {"SchemaVersion99", 422, "schema version 99 is newer than this collector's version 2",
+      {"SchemaVersion99", 422, "schema version 99 is newer than this collector's version 3",
        [] {
          BatchSpec s;
          s.schema_version = 99;
@@ -382,6 +470,22 @@ const std::vector<BadCase>& BadCases() {
          s.bad_v2_event = 4;
          return Body(s);
        }},
+      {"ColumnsLengthMismatch", 400, "event 16: NodeColumns.parent_delta has 1 entries for 2 nodes",
+       [] { return ColumnsBody(1); }},
+      {"ColumnsAttrCountOverflow", 400,
+       "event 16: NodeColumns.attr_count adds up to 4294967296, but attrs has 0 entries",
+       [] { return ColumnsBody(2); }},
+      {"ColumnsStringIndexOutOfRange", 400, "event 16: Node.name string index 999 is out of range (13 strings)",
+       [] { return ColumnsBody(3); }},
+      {"ColumnsUnknownNodeType", 400, "event 16: node 1 has unknown type 12", [] { return ColumnsBody(4); }},
+      {"ColumnsAndNodesBoth", 400, "event 16: FullSnapshot has both [Node] and NodeColumns",
+       [] { return ColumnsBody(5); }},
+      {"ColumnsIdBelowOne", 400, "event 16: NodeColumns entry 1: id_delta leads to id -1",
+       [] { return ColumnsBody(6); }},
+      {"ColumnsMissingColumn", 400, "event 16: NodeColumns.ns is missing for 2 nodes",
+       [] { return ColumnsBody(7); }},
+      {"ColumnsParentPastMaxId", 400, "event 16: NodeColumns entry 1: parent_delta leads to parent 4294967296",
+       [] { return ColumnsBody(8); }},
       {"TooManyEvents", 413, "100016 events, over the 100000 event limit",
        [] {
          BatchSpec s;

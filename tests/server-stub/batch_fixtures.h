@@ -26,6 +26,9 @@ struct BatchSpec {
   std::vector<std::string> strings = StandardStrings();
   // One event of every payload type (16 events; see batch_fixtures.cc).
   bool standard_events = true;
+  // The standard events' nodes as NodeColumns, as schema version 3 writers
+  // send them, instead of [Node] (versions 1 and 2). Same decoded JSON.
+  bool node_columns = false;
   // Appended after the standard events when set:
   int raw_event_type = -1;          // an event with this payload type byte, built by hand
   uint32_t input_value_index = 0;   // an Input event whose value is this string index
@@ -35,6 +38,12 @@ struct BatchSpec {
   // path, 2 Media at volume 101, 3 AdoptedSheets naming sheet 0,
   // 4 StyleSheet with a rule string index out of range.
   int bad_v2_event = 0;
+  // A FullSnapshot whose NodeColumns verify but mean nothing: 1 a column
+  // shorter than the others, 2 attribute counts that sum to 2^32 (0 in 32
+  // bits) with no attributes, 3 a name string index out of range, 4 node
+  // type 12, 5 both [Node] and NodeColumns, 6 an id delta below id 1,
+  // 7 a missing column, 8 a parent past the largest id (2^32).
+  int bad_columns = 0;
   // Structural damage:
   bool omit_session_id = false;
   std::string file_identifier = "SRB1";

@@ -67,6 +67,16 @@ TEST(DecodeTest, EveryEventTypeMatchesTheDocumentedJson) {
   EXPECT_EQ(EventsJson(collector_test::BuildBatch()), kStandardEvents);
 }
 
+// Schema version 3 sends nodes as columns; the JSON must not tell.
+TEST(DecodeTest, NodeColumnsDecodeToTheSameJsonAsNodeTables) {
+  BatchSpec spec;
+  spec.schema_version = 3;
+  spec.node_columns = true;
+  const collector_test::Bytes raw = collector_test::BuildBatch(spec);
+  EXPECT_NE(raw, collector_test::BuildBatch());
+  EXPECT_EQ(EventsJson(raw), kStandardEvents);
+}
+
 TEST(DecodeTest, PageViewSeqAndTimeComeFromTheBatch) {
   BatchSpec spec;
   spec.page_view_id = "pv_x";

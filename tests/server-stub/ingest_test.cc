@@ -41,6 +41,17 @@ TEST(IngestTest, AcceptsStandardBatchAndExtractsItsHeader) {
   EXPECT_EQ(b.compressed_bytes, body.size());
 }
 
+TEST(IngestTest, AcceptsNodeColumnsOfSchemaVersion3) {
+  BatchSpec spec;
+  spec.schema_version = 3;
+  spec.node_columns = true;
+  const Bytes raw = collector_test::BuildBatch(spec);
+  ValidBatch b;
+  ASSERT_TRUE(Ingest(collector_test::Compress(raw), &b).ok()) << Ingest(collector_test::Compress(raw), &b).ToString();
+  EXPECT_EQ(b.bytes, raw);
+  EXPECT_EQ(b.event_count, 16u);
+}
+
 TEST(IngestTest, AcceptsFrameWithoutContentSize) {
   const Bytes raw = collector_test::BuildBatch();
   ValidBatch b;
@@ -163,17 +174,19 @@ bool IndependentlyValid(const Bytes& body, const ValidBatch& accepted) {
   flatbuffers::Verifier verifier(raw.data(), raw.size());
   if (!rec::wire::VerifyBatchBuffer(verifier)) return false;
   const auto* batch = rec::wire::GetBatch(raw.data());
-  return (batch->schema_version() == 1 || batch->schema_version() == 2) &&
+  return batch->schema_version() >= 1 && batch->schema_version() <= 3 &&
          batch->session_id()->str() == accepted.session_id;
 }
 
 TEST(IngestFuzzTest, MutatedBodiesNeverCrashAndOnlyVerifiedOnesPass) {
   std::mt19937 rng(20261122);
   std::vector<Bytes> raws;
-  for (int seq = 0; seq < 3; ++seq) {
+  for (int seq = 0; seq < 4; ++seq) {
     BatchSpec spec;
     spec.seq = static_cast<uint32_t>(seq);
     spec.standard_events = seq != 2;
+    spec.node_columns = seq == 3;  // version 3: nodes as columns
+    if (seq == 3) spec.schema_version = 3;
     raws.push_back(collector_test::BuildBatch(spec));
   }
   int accepted = 0, rejected = 0;
