@@ -25,7 +25,7 @@ import { Media } from './capture/media.js';
 import { Images } from './capture/images.js';
 import { Uploader } from './uploader.js';
 import { Delivery } from './delivery.js';
-import { Timing } from './timing.js';
+import { Timing, nextTask } from './timing.js';
 
 // Started in this order, stopped in reverse. Meta and the load NAV precede
 // the snapshot; the mutation observer starts in the same task as the
@@ -101,7 +101,21 @@ export class Recording {
   start() {
     this.state = 'starting';
     const doc = this.doc;
-    if (doc.readyState !== 'loading') return Promise.resolve(this.begin());
+    // Started after parsing: the modules and the snapshot's first slice run
+    // in a task of their own, not in the caller's (often the page's own
+    // load handling, or the recorder's script evaluation), so neither task
+    // grows long.
+    if (doc.readyState !== 'loading') {
+      return new Promise((resolve, reject) => {
+        nextTask(this.win, () => {
+          try {
+            resolve(this.begin());
+          } catch (e) {
+            reject(e);
+          }
+        });
+      });
+    }
     return new Promise((resolve, reject) => {
       doc.addEventListener('DOMContentLoaded', () => {
         try {
@@ -138,9 +152,10 @@ export class Recording {
     // cut() reports its own failures; its serializing time counts as such.
     this.timer = this.win.setInterval(() => this.cut(), this.o.flushIntervalMs);
     this.state = 'recording';
-    // Loading the core must not compete with the page's own loading.
+    // Loading the core must not compete with the page's own loading, nor
+    // lengthen the task that took the snapshot's first slice.
     if (this.doc.readyState === 'complete') {
-      this.load();
+      nextTask(this.win, () => this.load());
     } else {
       this.onLoad = () => this.load();
       this.win.addEventListener('load', this.onLoad, { once: true });

@@ -76,6 +76,18 @@ function varintSize(v) {
   return n;
 }
 
+// A varint of an unsigned 32-bit value at b[p]; returns the next position.
+// The caller has made room for 5 bytes.
+function put32(b, p, v) {
+  v >>>= 0;
+  while (v > 127) {
+    b[p++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  b[p++] = v;
+  return p;
+}
+
 function toInt32(v) {
   if (!Number.isFinite(v)) return 0;
   v = Math.round(v);
@@ -281,14 +293,20 @@ export class RecordWriter {
   }
 
   // attrs: flat [name, value, name, value, ...]; values may be MASKED.
+  // The fixed part goes out under one capacity check: a snapshot writes
+  // one record per node, and the per-field checks showed in its profile.
   node(id, parent, prev, type, ns, flags, name, value, attrs, attrLen) {
-    this.byte(Tag.NODE);
-    this.u(id);
-    this.u(parent);
-    this.u(prev);
-    this.u(type);
-    this.u(ns);
-    this.u(flags);
+    this.ensure(1 + 3 * 5 + 3 * 5);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = Tag.NODE;
+    p = put32(b, p, id);
+    p = put32(b, p, parent);
+    p = put32(b, p, prev);
+    p = put32(b, p, type);
+    p = put32(b, p, ns);
+    p = put32(b, p, flags);
+    this.pos = p;
     this.sv(name);
     this.sv(value);
     this.u(attrLen >> 1);

@@ -27,3 +27,14 @@ export class Timing {
     this.perf.clearMarks(`recorder:${name}:start`);
   }
 }
+
+// Runs fn in a task of its own, soon (scheduler.postTask where there is
+// one, else a 0 ms timer). fn must not throw: it is past any caller.
+export function nextTask(win, fn) {
+  const sched = win.scheduler;
+  if (sched && typeof sched.postTask === 'function') {
+    sched.postTask(fn).catch(() => {});
+  } else {
+    win.setTimeout(fn, 0);
+  }
+}

@@ -18,6 +18,7 @@
 // after SNAP_END, so they only name nodes the replayer has.
 
 import { PrivacyMode } from '../privacy.js';
+import { nextTask } from '../timing.js';
 
 // One slice's budget: well under a 50 ms long task, even on a slow device
 // where the clock is read only every CHECK_EVERY nodes.
@@ -88,12 +89,7 @@ export class Snapshot {
         ctx.report('snapshot', e);
       }
     };
-    const sched = ctx.win.scheduler;
-    if (sched && typeof sched.postTask === 'function') {
-      sched.postTask(next).catch((e) => ctx.report('snapshot', e));
-    } else {
-      ctx.setTimeout(next, 0);
-    }
+    nextTask(ctx.win, next);
   }
 
   // Completes the walk in this task: the page is going away, or records are
