@@ -6,6 +6,7 @@
 
 #include "ingest.h"
 #include "recorder/node_view.h"
+#include "recorder/wire_strings.h"
 #include "recorder_generated.h"
 
 namespace collector {
@@ -16,7 +17,7 @@ namespace w = rec::wire;
 
 class EventWriter {
  public:
-  EventWriter(const w::Batch& batch, JsonWriter* out) : b_(batch), j_(*out) {}
+  EventWriter(const w::Batch& batch, JsonWriter* out) : b_(batch), strings_(batch), j_(*out) {}
 
   void Event(const w::Event& e) {
     j_.BeginObject();
@@ -34,11 +35,7 @@ class EventWriter {
 
  private:
   // Verification guarantees the index is in range; "" for 0 (absent).
-  std::string_view Str(uint32_t index) const {
-    const auto* strings = b_.strings();
-    if (index == 0 || !strings || index >= strings->size()) return {};
-    return strings->Get(index)->string_view();
-  }
+  std::string_view Str(uint32_t index) const { return index == 0 ? std::string_view() : strings_.Get(index); }
 
   void U(const char* key, uint64_t v) { j_.Key(key); j_.Uint(v); }
   void I(const char* key, int64_t v) { j_.Key(key); j_.Int(v); }
@@ -257,6 +254,7 @@ class EventWriter {
   }
 
   const w::Batch& b_;
+  const recorder::WireStrings strings_;
   JsonWriter& j_;
 };
 

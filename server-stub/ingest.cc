@@ -12,6 +12,7 @@
 #include "flatbuffers/flatbuffers.h"
 #include "recorder/node_view.h"
 #include "recorder/records.h"
+#include "recorder/wire_strings.h"
 
 namespace collector {
 namespace {
@@ -346,6 +347,21 @@ class EventChecker {
   uint32_t event_;
 };
 
+// Either form of the string table (recorder/wire_strings.h), not both; the
+// byte form's lengths must cover string_data exactly.
+Status CheckStrings(const Batch& b) {
+  const recorder::WireStrings strings(b);
+  if (strings.columnar()) {
+    if (b.strings() != nullptr) return Status::Malformed("batch has both strings and string_lengths/string_data");
+    if (strings.total_length() != strings.data_size()) {
+      return Status::Malformed("string_lengths add up to " + Num(strings.total_length()) + " bytes, but string_data has " +
+                               Num(strings.data_size()));
+    }
+  }
+  if (strings.size() > 0 && !strings.Get(0).empty()) return Status::Malformed("strings[0] must be the empty string");
+  return Status::Ok();
+}
+
 Status CheckMeaning(const Batch& b, const IngestLimits& limits) {
   const uint16_t version = b.schema_version();
   const auto known = static_cast<uint16_t>(rec::wire::SchemaVersion::Current);
@@ -359,10 +375,8 @@ Status CheckMeaning(const Batch& b, const IngestLimits& limits) {
   RECORDER_RETURN_IF_ERROR(CheckId("page_view_id", b.page_view_id()));
   if (b.base_time() > kMaxBaseTime) return Status::Malformed("base_time is out of range");
 
-  const uint32_t string_count = b.strings() ? b.strings()->size() : 0;
-  if (string_count > 0 && b.strings()->Get(0)->size() != 0) {
-    return Status::Malformed("strings[0] must be the empty string");
-  }
+  RECORDER_RETURN_IF_ERROR(CheckStrings(b));
+  const uint32_t string_count = recorder::WireStrings(b).size();
 
   const auto* events = b.events();
   const uint32_t event_count = events ? events->size() : 0;

@@ -1,6 +1,7 @@
 #include "batch_builder.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace recorder {
 
@@ -100,17 +101,28 @@ void BatchBuilder::AddEvent(uint32_t t, rec::wire::Payload type, flatbuffers::Of
 }
 
 void BatchBuilder::Finish(const BatchHeader& header) {
-  std::vector<flatbuffers::Offset<flatbuffers::String>> strings;
-  strings.reserve(strings_.size());
-  for (std::string_view s : strings_) strings.push_back(fbb_.CreateString(s.data(), s.size()));
-  auto strings_vec = fbb_.CreateVector(strings);
+  // The table as lengths and one byte run (recorder.fbs, version 3).
+  std::vector<uint32_t> lengths;
+  lengths.reserve(strings_.size());
+  size_t total = 0;
+  for (std::string_view s : strings_) {
+    lengths.push_back(static_cast<uint32_t>(s.size()));
+    total += s.size();
+  }
+  auto lengths_vec = fbb_.CreateVector(lengths);
+  uint8_t* dst = nullptr;
+  auto data_vec = fbb_.CreateUninitializedVector(total, &dst);
+  for (std::string_view s : strings_) {
+    if (!s.empty()) std::memcpy(dst, s.data(), s.size());
+    dst += s.size();
+  }
   auto events_vec = fbb_.CreateVector(events_);
   auto site = fbb_.CreateString(header.site_key.view().data(), header.site_key.view().size());
   auto session = fbb_.CreateString(header.session_id.view().data(), header.session_id.view().size());
   auto page_view = fbb_.CreateString(header.page_view_id.view().data(), header.page_view_id.view().size());
   auto batch = rec::wire::CreateBatch(fbb_, static_cast<uint16_t>(rec::wire::SchemaVersion::Current),
                                       site, session, page_view, header.seq, header.base_time,
-                                      strings_vec, events_vec);
+                                      /*strings=*/0, events_vec, lengths_vec, data_vec);
   rec::wire::FinishBatchBuffer(fbb_, batch);
 }
 

@@ -12,6 +12,7 @@
 #include "byte_reader.h"
 #include "record_parser.h"
 #include "record_writer.h"
+#include "recorder/wire_strings.h"
 
 namespace recorder {
 namespace {
@@ -57,7 +58,8 @@ void WriteNode(RecordWriter& w, const Plain& n) {
 }
 
 std::vector<Plain> Read(NodeReader reader, const wire::Batch& b) {
-  auto str = [&](uint32_t i) { return b.strings()->Get(i)->str(); };
+  const WireStrings strings(b);
+  auto str = [&](uint32_t i) { return std::string(strings.Get(i)); };
   std::vector<Plain> out;
   for (WireNode n; reader.Next(&n);) {
     Plain p{n.id, n.parent, n.prev, n.type, n.ns, str(n.name), str(n.value), {}};

@@ -9,6 +9,7 @@
 
 #include "record_writer.h"
 #include "recorder/node_view.h"
+#include "recorder/wire_strings.h"
 #include "recorder_generated.h"
 
 namespace recorder {
@@ -58,7 +59,7 @@ const wire::Batch* Verified(const std::string& bytes) {
   return wire::GetBatch(bytes.data());
 }
 
-std::string Str(const wire::Batch* b, uint32_t i) { return b->strings()->Get(i)->str(); }
+std::string Str(const wire::Batch* b, uint32_t i) { return std::string(WireStrings(*b).Get(i)); }
 
 std::vector<WireNode> ReadNodes(NodeReader reader) {
   std::vector<WireNode> out;
@@ -334,7 +335,9 @@ TEST(Recorder, StringTableDeduplicates) {
   w.Tag(RecordTag::kSnapshotEnd);
   ASSERT_TRUE(r->FlushBytes(w.bytes().data(), w.bytes().size()).ok());
   const wire::Batch* b = Verified(Decompress(r->output()));
-  EXPECT_EQ(b->strings()->size(), 4u);  // "", LI, class, item
+  EXPECT_EQ(b->strings(), nullptr);  // version 3: lengths and bytes
+  EXPECT_EQ(WireStrings(*b).size(), 4u);  // "", LI, class, item
+  EXPECT_EQ(b->string_data()->size(), 11u);
 }
 
 TEST(Recorder, StrictModeMasksEveryPathToTheWire) {

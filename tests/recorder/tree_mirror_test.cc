@@ -15,6 +15,7 @@
 #include "record_writer.h"
 #include "recorder/recorder.h"
 #include "recorder/node_view.h"
+#include "recorder/wire_strings.h"
 #include "recorder_generated.h"
 
 namespace recorder {
@@ -100,7 +101,8 @@ class Replay {
   }
 
   void Apply(const wire::Batch* b, const wire::Event* ev) {
-    auto str = [&](uint32_t i) { return b->strings()->Get(i)->str(); };
+    const WireStrings strings(*b);
+    auto str = [&](uint32_t i) { return std::string(strings.Get(i)); };
     uint64_t at = b->base_time() + ev->t();
     switch (ev->payload_type()) {
       case wire::Payload::FullSnapshot: {
@@ -530,17 +532,21 @@ TEST(TreeMirror, CheckpointStringsAreExactlyGatedOnes) {
   s.Flush(w1);
   std::set<std::string> seen;
   for (const auto& bytes : s.batches) {
-    for (const auto* str : *B(bytes)->strings()) seen.insert(str->str());
+    const WireStrings strings(*B(bytes));
+    for (uint32_t i = 0; i < strings.size(); ++i) seen.insert(std::string(strings.Get(i)));
   }
   W c(2, kT0 + 2000);
   c.Click(0, 4);
   const wire::Batch* b = B(s.Flush(c));
   ASSERT_GT(CheckpointLength(b), 0u);
-  for (const auto* str : *b->strings()) {
-    EXPECT_TRUE(seen.count(str->str())) << "not from an earlier batch: " << str->str();
-    EXPECT_EQ(str->str().find("private"), std::string::npos);
-    EXPECT_EQ(str->str().find("jane"), std::string::npos);
-    EXPECT_EQ(str->str().find("hello"), std::string::npos);
+  const WireStrings strings(*b);
+  ASSERT_GT(strings.size(), 1u);
+  for (uint32_t i = 0; i < strings.size(); ++i) {
+    const std::string str(strings.Get(i));
+    EXPECT_TRUE(seen.count(str)) << "not from an earlier batch: " << str;
+    EXPECT_EQ(str.find("private"), std::string::npos);
+    EXPECT_EQ(str.find("jane"), std::string::npos);
+    EXPECT_EQ(str.find("hello"), std::string::npos);
   }
 }
 

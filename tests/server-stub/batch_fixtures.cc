@@ -156,6 +156,14 @@ Bytes Zeros64MiB() { return Bytes(size_t{64} << 20, 0); }
 
 Bytes Body(const BatchSpec& spec) { return BuildBody(spec); }
 
+Bytes StringBytesBody(int which) {
+  BatchSpec s;
+  s.schema_version = 3;
+  s.string_bytes = true;
+  s.bad_string_bytes = which;
+  return Body(s);
+}
+
 Bytes ColumnsBody(int which) {
   BatchSpec s;
   s.schema_version = 3;
@@ -187,9 +195,34 @@ const std::vector<std::string>& StandardStrings() {
 
 Bytes BuildBatch(const BatchSpec& spec) {
   FlatBufferBuilder fbb;
-  std::vector<Offset<flatbuffers::String>> strings;
-  for (const std::string& s : spec.strings) strings.push_back(fbb.CreateString(s));
-  const auto strings_vec = fbb.CreateVector(strings);
+  Offset<flatbuffers::Vector<Offset<flatbuffers::String>>> strings_vec = 0;
+  Offset<flatbuffers::Vector<uint32_t>> lengths_vec = 0;
+  Offset<flatbuffers::Vector<uint8_t>> data_vec = 0;
+  const int bad = spec.bad_string_bytes;
+  if (!spec.string_bytes || bad == 3) {
+    std::vector<Offset<flatbuffers::String>> strings;
+    for (const std::string& s : spec.strings) strings.push_back(fbb.CreateString(s));
+    strings_vec = fbb.CreateVector(strings);
+  }
+  if (spec.string_bytes) {
+    std::vector<uint32_t> lengths;
+    std::string data;
+    for (const std::string& s : spec.strings) {
+      lengths.push_back(static_cast<uint32_t>(s.size()));
+      data += s;
+    }
+    if (bad == 1) data += "xy";
+    if (bad == 2) {
+      lengths = {0, 0xFFFFFFFFu, 1};
+      data.clear();
+    }
+    if (bad == 4) {
+      lengths.insert(lengths.begin(), 1);
+      data.insert(0, "x");
+    }
+    lengths_vec = fbb.CreateVector(lengths);
+    data_vec = fbb.CreateVector(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  }
 
   std::vector<Offset<w::Event>> events;
   if (spec.standard_events) AddStandardEvents(fbb, spec.node_columns, &events);
@@ -256,6 +289,8 @@ Bytes BuildBatch(const BatchSpec& spec) {
   fbb.AddElement<uint64_t>(w::Batch::VT_BASE_TIME, spec.base_time, 0);
   fbb.AddOffset(w::Batch::VT_EVENTS, events_vec);
   fbb.AddOffset(w::Batch::VT_STRINGS, strings_vec);
+  fbb.AddOffset(w::Batch::VT_STRING_LENGTHS, lengths_vec);
+  fbb.AddOffset(w::Batch::VT_STRING_DATA, data_vec);
   fbb.AddElement<uint32_t>(w::Batch::VT_SEQ, spec.seq, 0);
   fbb.AddOffset(w::Batch::VT_PAGE_VIEW_ID, page_view);
   if (!spec.omit_session_id) fbb.AddOffset(w::Batch::VT_SESSION_ID, session);
@@ -486,6 +521,14 @@ const std::vector<BadCase>& BadCases() {
        [] { return ColumnsBody(7); }},
       {"ColumnsParentPastMaxId", 400, "event 16: NodeColumns entry 1: parent_delta leads to parent 4294967296",
        [] { return ColumnsBody(8); }},
+      {"StringBytesNotCovered", 400, "string_lengths add up to 125 bytes, but string_data has 127",
+       [] { return StringBytesBody(1); }},
+      {"StringLengthsOverflow", 400, "string_lengths add up to 4294967296 bytes, but string_data has 0",
+       [] { return StringBytesBody(2); }},
+      {"StringTableInBothForms", 400, "batch has both strings and string_lengths/string_data",
+       [] { return StringBytesBody(3); }},
+      {"StringBytesFirstNotEmpty", 400, "strings[0] must be the empty string",
+       [] { return StringBytesBody(4); }},
       {"TooManyEvents", 413, "100016 events, over the 100000 event limit",
        [] {
          BatchSpec s;

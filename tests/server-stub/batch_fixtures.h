@@ -29,6 +29,13 @@ struct BatchSpec {
   // The standard events' nodes as NodeColumns, as schema version 3 writers
   // send them, instead of [Node] (versions 1 and 2). Same decoded JSON.
   bool node_columns = false;
+  // The string table as string_lengths + string_data (version 3) instead of
+  // strings. Same decoded JSON.
+  bool string_bytes = false;
+  // A string table in byte form that verifies but means nothing: 1 lengths
+  // that cover 2 bytes less than string_data, 2 lengths that sum to 2^32 (0
+  // in 32 bits) over no data, 3 both forms, 4 a first string that is not "".
+  int bad_string_bytes = 0;
   // Appended after the standard events when set:
   int raw_event_type = -1;          // an event with this payload type byte, built by hand
   uint32_t input_value_index = 0;   // an Input event whose value is this string index

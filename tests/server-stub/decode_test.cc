@@ -67,14 +67,18 @@ TEST(DecodeTest, EveryEventTypeMatchesTheDocumentedJson) {
   EXPECT_EQ(EventsJson(collector_test::BuildBatch()), kStandardEvents);
 }
 
-// Schema version 3 sends nodes as columns; the JSON must not tell.
-TEST(DecodeTest, NodeColumnsDecodeToTheSameJsonAsNodeTables) {
-  BatchSpec spec;
-  spec.schema_version = 3;
-  spec.node_columns = true;
-  const collector_test::Bytes raw = collector_test::BuildBatch(spec);
-  EXPECT_NE(raw, collector_test::BuildBatch());
-  EXPECT_EQ(EventsJson(raw), kStandardEvents);
+// Schema version 3 sends nodes as columns and strings as lengths and bytes;
+// the JSON must not tell, whichever of the two a batch uses.
+TEST(DecodeTest, NodeColumnsAndStringBytesDecodeToTheSameJsonAsVersion2) {
+  for (int form = 1; form <= 3; ++form) {
+    BatchSpec spec;
+    spec.schema_version = 3;
+    spec.node_columns = (form & 1) != 0;
+    spec.string_bytes = (form & 2) != 0;
+    const collector_test::Bytes raw = collector_test::BuildBatch(spec);
+    EXPECT_NE(raw, collector_test::BuildBatch());
+    EXPECT_EQ(EventsJson(raw), kStandardEvents) << "form " << form;
+  }
 }
 
 TEST(DecodeTest, PageViewSeqAndTimeComeFromTheBatch) {

@@ -41,10 +41,11 @@ TEST(IngestTest, AcceptsStandardBatchAndExtractsItsHeader) {
   EXPECT_EQ(b.compressed_bytes, body.size());
 }
 
-TEST(IngestTest, AcceptsNodeColumnsOfSchemaVersion3) {
+TEST(IngestTest, AcceptsNodeColumnsAndStringBytesOfSchemaVersion3) {
   BatchSpec spec;
   spec.schema_version = 3;
   spec.node_columns = true;
+  spec.string_bytes = true;
   const Bytes raw = collector_test::BuildBatch(spec);
   ValidBatch b;
   ASSERT_TRUE(Ingest(collector_test::Compress(raw), &b).ok()) << Ingest(collector_test::Compress(raw), &b).ToString();
@@ -185,7 +186,8 @@ TEST(IngestFuzzTest, MutatedBodiesNeverCrashAndOnlyVerifiedOnesPass) {
     BatchSpec spec;
     spec.seq = static_cast<uint32_t>(seq);
     spec.standard_events = seq != 2;
-    spec.node_columns = seq == 3;  // version 3: nodes as columns
+    spec.node_columns = seq == 3;  // version 3: nodes as columns, strings as bytes
+    spec.string_bytes = seq == 3;
     if (seq == 3) spec.schema_version = 3;
     raws.push_back(collector_test::BuildBatch(spec));
   }
