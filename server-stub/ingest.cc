@@ -134,8 +134,8 @@ Status CheckId(const char* field, const flatbuffers::String* s) {
   return Status::Ok();
 }
 
-// Walks one event's payload. String indexes must name an entry of
-// Batch.strings; index 0 always means "absent" and is accepted even when the
+// Walks one event's payload. String indexes must name an entry of the
+// string table (recorder/wire_strings.h); index 0 always means "absent" and is accepted even when the
 // table is empty. Node ids and node references are never 0 (0 is "none").
 class EventChecker {
  public:
@@ -349,8 +349,7 @@ class EventChecker {
 
 // Either form of the string table (recorder/wire_strings.h), not both; the
 // byte form's lengths must cover string_data exactly.
-Status CheckStrings(const Batch& b) {
-  const recorder::WireStrings strings(b);
+Status CheckStrings(const Batch& b, const recorder::WireStrings& strings) {
   if (strings.columnar()) {
     if (b.strings() != nullptr) return Status::Malformed("batch has both strings and string_lengths/string_data");
     if (strings.total_length() != strings.data_size()) {
@@ -375,8 +374,9 @@ Status CheckMeaning(const Batch& b, const IngestLimits& limits) {
   RECORDER_RETURN_IF_ERROR(CheckId("page_view_id", b.page_view_id()));
   if (b.base_time() > kMaxBaseTime) return Status::Malformed("base_time is out of range");
 
-  RECORDER_RETURN_IF_ERROR(CheckStrings(b));
-  const uint32_t string_count = recorder::WireStrings(b).size();
+  const recorder::WireStrings strings(b);
+  RECORDER_RETURN_IF_ERROR(CheckStrings(b, strings));
+  const uint32_t string_count = strings.size();
 
   const auto* events = b.events();
   const uint32_t event_count = events ? events->size() : 0;

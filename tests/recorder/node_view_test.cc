@@ -203,5 +203,43 @@ TEST(NodeReader, InconsistentColumnsStayInBounds) {
   EXPECT_FALSE(r.Next(&n));
 }
 
+// WireStrings (recorder/wire_strings.h): both forms read alike; lengths
+// that run past string_data read as "", never past the buffer.
+TEST(WireStrings, BytesAndTablesReadAlikeAndOverrunsReadEmpty) {
+  const std::vector<std::string> strings{"", "abc", "", "de"};
+  auto build = [&](bool bytes, std::vector<uint32_t> lengths, std::string data) {
+    flatbuffers::FlatBufferBuilder fbb;
+    auto id = fbb.CreateString("x");
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> table = 0;
+    flatbuffers::Offset<flatbuffers::Vector<uint32_t>> lens = 0;
+    flatbuffers::Offset<flatbuffers::Vector<uint8_t>> bytes_vec = 0;
+    if (bytes) {
+      lens = fbb.CreateVector(lengths);
+      bytes_vec = fbb.CreateVector(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+    } else {
+      table = fbb.CreateVectorOfStrings(strings);
+    }
+    wire::FinishBatchBuffer(fbb, wire::CreateBatch(fbb, 3, id, id, id, 0, 0, table, 0, lens, bytes_vec));
+    return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+  };
+  const auto table = build(false, {}, "");
+  const auto bytes = build(true, {0, 3, 0, 2}, "abcde");
+  const WireStrings a(*wire::GetBatch(table.data())), b(*wire::GetBatch(bytes.data()));
+  EXPECT_FALSE(a.columnar());
+  EXPECT_TRUE(b.columnar());
+  ASSERT_EQ(a.size(), 4u);
+  ASSERT_EQ(b.size(), 4u);
+  EXPECT_EQ(b.total_length(), 5u);
+  for (uint32_t i = 0; i < 5; ++i) EXPECT_EQ(a.Get(i), b.Get(i)) << i;
+  EXPECT_EQ(b.Get(3), "de");
+
+  const auto overrun = build(true, {0, 3, 0xFFFFFFFFu, 2}, "abcde");
+  const WireStrings c(*wire::GetBatch(overrun.data()));
+  EXPECT_EQ(c.total_length(), 0xFFFFFFFFull + 5);
+  EXPECT_EQ(c.Get(1), "abc");
+  EXPECT_EQ(c.Get(2), "");
+  EXPECT_EQ(c.Get(3), "");
+}
+
 }  // namespace
 }  // namespace recorder

@@ -21,7 +21,8 @@
 
 namespace recorder {
 
-// One node as plain values; string fields are Batch.strings indexes.
+// One node as plain values; string fields index the batch's string table
+// (wire_strings.h).
 struct WireNode {
   uint32_t id = 0;
   uint32_t parent = 0;

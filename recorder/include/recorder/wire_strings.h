@@ -30,12 +30,14 @@ class WireStrings {
     data_ = b.string_data();
     const uint32_t count = lengths ? lengths->size() : 0;
     starts_.reserve(size_t{count} + 1);
+    // Summed in 64 bits, stored saturated in 32 (a buffer is under 2 GiB, so
+    // a saturated start is past string_data and reads as "").
     uint64_t at = 0;
     for (uint32_t i = 0; i < count; ++i) {
-      starts_.push_back(at);
+      starts_.push_back(Saturated(at));
       at += lengths->Get(i);
     }
-    starts_.push_back(at);
+    starts_.push_back(Saturated(at));
     total_ = at;
   }
 
@@ -52,17 +54,18 @@ class WireStrings {
   std::string_view Get(uint32_t i) const {
     if (i >= size()) return {};
     if (!columnar_) return table_->Get(i)->string_view();
-    const uint64_t begin = starts_[i], end = starts_[size_t{i} + 1];
+    const uint32_t begin = starts_[i], end = starts_[size_t{i} + 1];
     if (end > data_size()) return {};
-    return std::string_view(reinterpret_cast<const char*>(data_->data()) + begin,
-                            static_cast<size_t>(end - begin));
+    return std::string_view(reinterpret_cast<const char*>(data_->data()) + begin, end - begin);
   }
 
  private:
   const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* table_ = nullptr;
   const flatbuffers::Vector<uint8_t>* data_ = nullptr;
   bool columnar_ = false;
-  std::vector<uint64_t> starts_;  // count + 1 entries
+  static uint32_t Saturated(uint64_t v) { return v > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(v); }
+
+  std::vector<uint32_t> starts_;  // count + 1 entries
   uint64_t total_ = 0;
 };
 
