@@ -1,17 +1,19 @@
 // The module Worker: one core Session, fed one records buffer per message.
 // './recorder-core.mjs' stays an external import, resolved next to this file
-// at run time. The .wasm arrives already compiled from the page.
+// at run time. The Worker compiles the .wasm (off the page's main thread)
+// and sends the compiled module back for the page's own fallback Session.
 
 import createRecorderCore from './recorder-core.mjs';
-import { CoreSession, instantiateCore } from './engine/core.js';
+import { CoreSession, compileWasm, instantiateCore } from './engine/core.js';
 
 let core = null;
 
 async function init(m) {
   try {
-    const M = await instantiateCore(createRecorderCore, m.module);
+    const module = await compileWasm(m.wasmUrl);
+    const M = await instantiateCore(createRecorderCore, module);
     core = new CoreSession(M, m.config);
-    self.postMessage({ type: 'ready' });
+    self.postMessage({ type: 'ready', module });
   } catch (e) {
     self.postMessage({ type: 'error', message: e && e.message ? e.message : String(e) });
   }

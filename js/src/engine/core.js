@@ -12,6 +12,24 @@ export function coreError(code, message) {
   return e;
 }
 
+// Compiles the .wasm while it streams in. Used by the Worker (so the page's
+// main thread never decodes or compiles it) and by the page only when no
+// Worker can run.
+export async function compileWasm(url) {
+  if (typeof WebAssembly.compileStreaming === 'function') {
+    try {
+      return await WebAssembly.compileStreaming(fetch(url));
+    } catch (e) {
+      // A server that sends .wasm without Content-Type application/wasm
+      // fails streaming compilation with a TypeError; anything else is real.
+      if (!(e instanceof TypeError)) throw e;
+    }
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
 // Emscripten fetches and compiles the .wasm itself unless given an
 // instantiateWasm hook; the hook hands it the module compiled once for both
 // threads. A failed instantiation must reject: Emscripten would wait forever.

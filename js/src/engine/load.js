@@ -1,9 +1,12 @@
-// Loads the Wasm core once: the .wasm is compiled on the main thread (while
-// it streams in) and the same WebAssembly.Module is handed to the worker, so
-// it is never compiled twice. The main thread always gets its own Session:
-// the unload path must encode synchronously.
+// Loads the Wasm core once. With a Worker (the usual case) the Worker
+// fetches and compiles the .wasm (streaming compilation decodes on the
+// thread that asks, so the page's main thread never does) and hands the
+// compiled WebAssembly.Module back; the page instantiates its own Session
+// from it, never compiling twice. The main thread always gets a Session:
+// the unload path must encode synchronously. Without a Worker the page
+// compiles it itself and encodes in idle time.
 
-import { CoreSession, instantiateCore } from './core.js';
+import { CoreSession, compileWasm, instantiateCore } from './core.js';
 import { InlineEngine } from './inline-engine.js';
 import { WorkerEngine } from './worker-engine.js';
 
@@ -11,37 +14,22 @@ export const CORE_FILE = 'recorder-core.mjs';
 export const WASM_FILE = 'recorder-core.wasm';
 export const WORKER_FILE = 'recorder-worker.mjs';
 
-async function compileWasm(url) {
-  if (typeof WebAssembly.compileStreaming === 'function') {
-    try {
-      return await WebAssembly.compileStreaming(fetch(url));
-    } catch (e) {
-      // A server that sends .wasm without Content-Type application/wasm
-      // fails streaming compilation with a TypeError; anything else is real.
-      if (!(e instanceof TypeError)) throw e;
-    }
-  }
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return WebAssembly.compile(await res.arrayBuffer());
-}
-
 // opts: { assetsUrl, config, worker: boolean, win, report(where, error) }
 export async function loadEngine(opts) {
   const base = opts.assetsUrl;
-  const [wasmModule, coreModule] = await Promise.all([
-    compileWasm(new URL(WASM_FILE, base).href),
-    import(/* webpackIgnore: true */ new URL(CORE_FILE, base).href),
-  ]);
-  const M = await instantiateCore(coreModule.default, wasmModule);
-  const mainCore = new CoreSession(M, opts.config);
+  const wasmUrl = new URL(WASM_FILE, base).href;
+  const coreUrl = new URL(CORE_FILE, base).href;
+  const mainCore = async (wasmModule) => {
+    const coreModule = await import(/* webpackIgnore: true */ coreUrl);
+    return new CoreSession(await instantiateCore(coreModule.default, wasmModule), opts.config);
+  };
   if (opts.worker) {
     try {
-      return await WorkerEngine.create(new URL(WORKER_FILE, base), wasmModule, opts.config, mainCore,
+      return await WorkerEngine.create(new URL(WORKER_FILE, base), wasmUrl, opts.config, mainCore,
         opts.win, opts.report);
     } catch (e) {
       opts.report('worker unavailable, encoding on the main thread', e);
     }
   }
-  return new InlineEngine(mainCore, opts.win);
+  return new InlineEngine(await mainCore(await compileWasm(wasmUrl)), opts.win);
 }

@@ -11,10 +11,11 @@ import { readFlags, withFlags } from '../delivery.js';
 const READY_TIMEOUT_MS = 10000;
 
 export class WorkerEngine {
-  // Resolves once the worker has its own core; rejects (worker terminated)
-  // when it cannot be created: CSP, a cross-origin script URL, no module
-  // worker support.
-  static create(url, wasmModule, config, mainCore, win, report) {
+  // Resolves once the worker has its own core and the page its fallback
+  // one, made by mainCore(module) from the module the worker compiled;
+  // rejects (worker terminated) when either cannot be created: CSP, a
+  // cross-origin script URL, no module worker support.
+  static create(url, wasmUrl, config, mainCore, win, report) {
     const worker = new win.Worker(url, { type: 'module' });
     return new Promise((resolve, reject) => {
       const fail = (why) => {
@@ -31,12 +32,12 @@ export class WorkerEngine {
         const m = e.data;
         if (m.type === 'ready') {
           win.clearTimeout(timer);
-          resolve(new WorkerEngine(worker, mainCore, win, report));
+          mainCore(m.module).then((core) => resolve(new WorkerEngine(worker, core, win, report)), fail);
         } else if (m.type === 'error') {
           fail(new Error(m.message));
         }
       };
-      worker.postMessage({ type: 'init', module: wasmModule, config });
+      worker.postMessage({ type: 'init', wasmUrl, config });
     });
   }
 
