@@ -153,11 +153,13 @@ export class Recording {
     this.timer = this.win.setInterval(() => this.cut(), this.o.flushIntervalMs);
     this.state = 'recording';
     // Loading the core must not compete with the page's own loading, nor
-    // lengthen the task that took the snapshot's first slice.
+    // with the snapshot: on a two-core device the Worker's compilation took
+    // CPU from the slices. Records wait in memory meanwhile.
+    const load = () => this.snapshot.done.then(() => nextTask(this.win, () => this.load()));
     if (this.doc.readyState === 'complete') {
-      nextTask(this.win, () => this.load());
+      load();
     } else {
-      this.onLoad = () => this.load();
+      this.onLoad = load;
       this.win.addEventListener('load', this.onLoad, { once: true });
     }
     return this.snapshot.done;
