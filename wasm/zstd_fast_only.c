@@ -13,6 +13,34 @@
  *    remaining finder code; the files are compiled here with those entry
  *    points renamed away, so the linker drops them. The extDict variants
  *    stay: a streaming context whose window wraps uses them. */
+/* Match lengths: zstd counts in size_t words, which are 4 bytes on wasm32
+ * although Wasm has native 64-bit loads and ctz. The finders compiled here
+ * count 8 bytes per step instead (the same result, checked against zstd's
+ * own counter by tests/recorder's round trips and the collector's decoder).
+ * The header's version keeps its name for the code outside this file. */
+#define ZSTD_count zstd_count_word_sized
+#include "compress/zstd_compress_internal.h"
+#undef ZSTD_count
+
+static inline size_t ZSTD_count(const BYTE* in, const BYTE* match, const BYTE* const in_limit) {
+  const BYTE* const start = in;
+  if (in_limit - in >= 8) {
+    const BYTE* const last8 = in_limit - 8;  /* the last place a whole word fits */
+    for (;;) {
+      U64 const differ = MEM_read64(in) ^ MEM_read64(match);
+      if (differ != 0) return (size_t)(in - start) + ((unsigned)__builtin_ctzll(differ) >> 3);
+      in += 8;
+      match += 8;
+      if (in > last8) break;
+    }
+  }
+  while (in < in_limit && *in == *match) {
+    ++in;
+    ++match;
+  }
+  return (size_t)(in - start);
+}
+
 #define ZSTD_compressBlock_fast_dictMatchState recorder_unused_fast_dictMatchState
 #define ZSTD_compressBlock_doubleFast_dictMatchState recorder_unused_doubleFast_dictMatchState
 #include "compress/zstd_fast.c"

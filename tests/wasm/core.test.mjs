@@ -132,6 +132,46 @@ test('the browser build compresses at levels 1 to 3 only (fast match finders)', 
   s.delete();
 });
 
+// The Wasm build writes zstd's sequences section with its own 64-bit bit
+// writer (wasm/zstd_sequences64.c) and counts matches 8 bytes at a time
+// (wasm/zstd_fast_only.c); zstd's own decoder must read the result back
+// exactly. The texts give it every kind of sequence: short matches at many
+// offsets (words), literal runs past 65,535 bytes (random letters, the long
+// length escape), matches of 100 KB (a repeated text), and offsets up to the
+// window.
+test('zstd output of every kind of sequence decodes to exactly the batch', () => {
+  let seed = 12345;
+  const rand = (n) => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) % n; };
+  const letters = (n) => { let t = ''; while (t.length < n) t += String.fromCharCode(97 + rand(26)); return t; };
+  const words = Array.from({ length: 300 }, () => letters(2 + rand(9)));
+  const prose = (n) => { const w = []; for (let i = 0; i < n; i++) w.push(words[rand(rand(2) ? 20 : 300)]); return w.join(' '); };
+  const long = letters(100000);
+  const texts = [letters(70000), long];
+  // Random chunks seen again far apart, between fresh letters: long extra
+  // bits for all three lengths in one sequence, which makes the writer flush
+  // inside a sequence.
+  const chunks = Array.from({ length: 40 }, () => letters(300 + rand(3000)));
+  for (let i = 0; i < 1500; i++) {
+    texts.push(prose(1 + rand(40)) + (rand(3) ? '' : chunks[rand(40)]) + (rand(5) ? '' : letters(50 + rand(2000))));
+  }
+  texts.push(long, letters(3000) + long.slice(500, 40000));
+  for (let level = 1; level <= 3; level++) {
+    const s = new M.Session({ ...config, privacyMode: 2, compressionLevel: level });
+    const bytes = records(0, ({ u, s: str, tag }) => {
+      tag(0x02); u(0); u(0); u(0); u(0);
+      texts.forEach((t, k) => { tag(0x06); u(k + 1); u(k === 0 ? 0 : 1); u(0); u(3); u(0); u(0); str(''); str(t); u(0); });
+      tag(0x03);
+    });
+    const { code, frame } = flush(s, bytes);
+    assert.equal(code, 0, s.errorMessage());
+    const batch = unzstd(frame);
+    assert.equal(batch.length, s.stats().batchBytes, `level ${level}: decoded size`);
+    assert.ok(frame.length < batch.length / 2, `level ${level}: ${frame.length} of ${batch.length} bytes`);
+    for (const k of [0, 1, 2, 700, 1501, 1503]) assert.ok(batch.includes(Buffer.from(texts[k])), `level ${level}: text ${k}`);
+    s.delete();
+  }
+});
+
 test('allowQueryParams crosses the binding: named parameters stay, the rest go', () => {
   const url = '/list?page=2&email=jane%40x.test&sort=asc#top';
   const bytes = records(0, ({ u, s: str, tag }) => { tag(0x11); u(0); u(1); str(url); });
