@@ -5,8 +5,12 @@
 // both in CPU time (Google Benchmark's default; the Worker's thread time from
 // a Chromium trace) so that the machine's load does not enter the ratio.
 // Figures only: the exit status is 0 whenever the measurement ran.
+// CPU time still moves with the host (other tenants, frequency), so the two
+// halves alternate in blocks (native, then Wasm, --blocks times) and each
+// side's best and median are over all its rounds: a slow spell of the
+// machine then falls on both sides instead of on one.
 //
-//   node bench/wasm/compare.mjs [--native BIN] [--wasm-dir DIR] [--rounds N] [--json FILE]
+//   node bench/wasm/compare.mjs [--native BIN] [--wasm-dir DIR] [--rounds N] [--blocks K] [--json FILE]
 //
 // BIN defaults to build/native/bench/recorder_stages_bench and DIR to
 // build/wasm/bench-wasm (cmake --build build/wasm --target recorder_bench_wasm).
@@ -23,32 +27,34 @@ const ROOT = path.resolve(HERE, '../..');
 
 function parseArgs(argv) {
   const o = { native: path.join(ROOT, 'build/native/bench/recorder_stages_bench'),
-    wasmDir: path.join(ROOT, 'build/wasm/bench-wasm'), rounds: 15, json: null };
+    wasmDir: path.join(ROOT, 'build/wasm/bench-wasm'), rounds: 15, blocks: 5, json: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => { if (i + 1 >= argv.length) usage(`${k} needs a value`); return argv[++i]; };
     if (k === '--native') o.native = path.resolve(v());
     else if (k === '--wasm-dir') o.wasmDir = path.resolve(v());
     else if (k === '--rounds') o.rounds = Number(v());
+    else if (k === '--blocks') o.blocks = Number(v());
     else if (k === '--json') o.json = v();
     else usage(k === '-h' || k === '--help' ? null : `unknown argument ${k}`);
   }
   if (!Number.isInteger(o.rounds) || o.rounds < 1) usage('--rounds must be a positive integer');
+  if (!Number.isInteger(o.blocks) || o.blocks < 1) usage('--blocks must be a positive integer');
+  o.blocks = Math.min(o.blocks, o.rounds);
   return o;
 }
 
 function usage(msg) {
   if (msg) process.stderr.write(`compare: ${msg}\n`);
-  process.stderr.write('usage: node bench/wasm/compare.mjs [--native BIN] [--wasm-dir DIR] [--rounds N] [--json FILE]\n');
+  process.stderr.write('usage: node bench/wasm/compare.mjs [--native BIN] [--wasm-dir DIR] [--rounds N] [--blocks K] [--json FILE]\n');
   process.exit(2);
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 
-function runNative(bin, rounds) {
+function runNative(bin, rounds, stages = new Map()) {
   const out = execFileSync(bin, ['--benchmark_format=json', `--benchmark_repetitions=${rounds}`,
     '--benchmark_min_time=0.06'], { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
-  const stages = new Map();
   for (const b of JSON.parse(out).benchmarks) {
     if (b.run_type !== 'iteration' || b.error_occurred) continue;
     const name = (b.run_name || b.name).replace(/\/real_time$/, '');
@@ -76,34 +82,43 @@ function workerRoundCpuMs(buffer, rounds) {
   return best.sort((x, y) => x.ts - y.ts).map((e) => ({ cpuMs: e.tdur / 1000, wallMs: e.dur / 1000 }));
 }
 
-async function runWasm(dir, rounds, minMs) {
+// One Chromium page for the whole run; runWasmBlock adds `rounds` rounds of
+// every stage to `stages`.
+async function openWasm(dir) {
   const site = await startStaticServer({ mounts: { '/build/': dir, '/': HERE } });
   const browser = await launchChromium();
-  const stages = new Map();
   try {
     const page = await browser.newPage();
     await page.goto(`${site.origin}/page.html`);
     await page.waitForFunction(() => window.__bench);
     const { names, error } = await page.evaluate(() => window.__bench.stages());
     if (error) throw new Error(error);
-    for (let id = 0; id < names.length; id++) {
-      const prep = await page.evaluate(([i, ms]) => window.__bench.prepare(i, ms), [id, minMs]);
-      if (prep.error) throw new Error(prep.error);
-      await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline'] });
-      for (let r = 0; r < rounds; r++) {
-        const res = await page.evaluate(() => window.__bench.round());
-        if (res.error) throw new Error(res.error);
-      }
-      const tasks = workerRoundCpuMs(await browser.stopTracing(), rounds);
-      if (tasks.length < rounds) throw new Error(`${names[id]}: ${tasks.length} of ${rounds} rounds found in the trace`);
-      const mb = (prep.bytes * prep.runs) / 1e6;
-      stages.set(names[id], { name: names[id], bytes: prep.bytes, runsPerRound: prep.runs,
-        mbps: tasks.map((t) => mb / (t.cpuMs / 1000)), wallMbps: tasks.map((t) => mb / (t.wallMs / 1000)) });
-    }
-    return { stages, chromium: browser.version() };
-  } finally {
+    return { browser, page, names, chromium: browser.version(),
+      close: async () => { await browser.close(); await site.close(); } };
+  } catch (e) {
     await browser.close();
     await site.close();
+    throw e;
+  }
+}
+
+async function runWasmBlock({ browser, page, names }, rounds, minMs, stages) {
+  for (let id = 0; id < names.length; id++) {
+    const prep = await page.evaluate(([i, ms]) => window.__bench.prepare(i, ms), [id, minMs]);
+    if (prep.error) throw new Error(prep.error);
+    await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline'] });
+    for (let r = 0; r < rounds; r++) {
+      const res = await page.evaluate(() => window.__bench.round());
+      if (res.error) throw new Error(res.error);
+    }
+    const tasks = workerRoundCpuMs(await browser.stopTracing(), rounds);
+    if (tasks.length < rounds) throw new Error(`${names[id]}: ${tasks.length} of ${rounds} rounds found in the trace`);
+    const mb = (prep.bytes * prep.runs) / 1e6;
+    if (!stages.has(names[id])) stages.set(names[id], { name: names[id], bytes: prep.bytes, runsPerRound: [], mbps: [], wallMbps: [] });
+    const st = stages.get(names[id]);
+    st.runsPerRound.push(prep.runs);
+    st.mbps.push(...tasks.map((t) => mb / (t.cpuMs / 1000)));
+    st.wallMbps.push(...tasks.map((t) => mb / (t.wallMs / 1000)));
   }
 }
 
@@ -116,9 +131,22 @@ if (missing.length) {
   process.exit(2);
 }
 
-process.stderr.write(`wasm vs native: ${opts.rounds} rounds per stage, native first, then Chromium (Worker)\n`);
-const native = runNative(opts.native, opts.rounds);
-const wasm = await runWasm(opts.wasmDir, opts.rounds, 60);
+process.stderr.write(`wasm vs native: ${opts.rounds} rounds per stage in ${opts.blocks} blocks, each native then Chromium (Worker)\n`);
+const native = new Map();
+const wasm = { stages: new Map() };
+const session = await openWasm(opts.wasmDir);
+try {
+  wasm.chromium = session.chromium;
+  for (let b = 0; b < opts.blocks; b++) {
+    // Spread the rounds over the blocks: 15 in 4 blocks are 4 + 4 + 4 + 3.
+    const n = Math.floor(opts.rounds / opts.blocks) + (b < opts.rounds % opts.blocks ? 1 : 0);
+    process.stderr.write(`  block ${b + 1}/${opts.blocks}: ${n} rounds native, ${n} Wasm\n`);
+    runNative(opts.native, n, native);
+    await runWasmBlock(session, n, 60, wasm.stages);
+  }
+} finally {
+  await session.close();
+}
 
 const rows = [];
 for (const [name, w] of wasm.stages) {
