@@ -56,7 +56,23 @@ after(async () => {
   if (assets) rmSync(assets, { recursive: true, force: true });
 });
 
-async function open({ gpc = false } = {}) {
+// Counts the page's own Wasm instantiations (not the Worker's).
+function countInstances() {
+  window.wasmInstances = 0;
+  const Instance = WebAssembly.Instance;
+  const instantiate = WebAssembly.instantiate;
+  WebAssembly.Instance = function (...args) {
+    window.wasmInstances++;
+    return new Instance(...args);
+  };
+  WebAssembly.Instance.prototype = Instance.prototype;
+  WebAssembly.instantiate = function (...args) {
+    window.wasmInstances++;
+    return instantiate.apply(this, args);
+  };
+}
+
+async function open({ gpc = false, instances = false } = {}) {
   server.collector.bodies.length = 0;
   server.collector.status = 204;
   server.collector.reason = '';
@@ -67,6 +83,7 @@ async function open({ gpc = false } = {}) {
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
   page.on('request', (r) => requests.push(r.url()));
   if (gpc) await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  if (instances) await page.addInitScript(countInstances);
   await page.goto(`${server.origin}/page.html`);
   const start = (options) => page.evaluate((o) => window.SessionRecorder.start(o),
     { endpoint: `${server.origin}/collect`, siteKey: 'site_1', flushIntervalMs: 60000, ...options });
@@ -153,9 +170,11 @@ test('a refused batch rejects flush() with the collector\'s reason and is counte
 });
 
 test('hidden page: the batch leaves synchronously, even if the page is gone right after', async () => {
-  const { page, start } = await open();
+  const { page, start } = await open({ instances: true });
   await start({ consent: { required: false } });
   await page.evaluate(() => window.SessionRecorder.flush());
+  // The Worker encodes; the page makes its own core only when it must.
+  assert.equal(await page.evaluate(() => window.wasmInstances), 0, 'no main-thread core before the page leaves');
   // Changes, then hide and close in the same task: no promise can settle.
   const stats = await page.evaluate(() => {
     document.getElementById('list').append(Object.assign(document.createElement('li'), { textContent: 'late' }));
@@ -163,10 +182,11 @@ test('hidden page: the batch leaves synchronously, even if the page is gone righ
     document.getElementById('list').setAttribute('data-x', '1');
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
     document.dispatchEvent(new Event('visibilitychange'));
-    return window.SessionRecorder.stats();
+    return { ...window.SessionRecorder.stats(), instances: window.wasmInstances };
   });
   await page.close();
   assert.equal(stats.flushes, 3);
+  assert.equal(stats.instances, 1, 'the unload path made one core, synchronously');
   // Closing may add one more (the real visibilitychange of the closing page).
   const arrived = () => new Set(batches().map((b) => b.seq));
   assert.ok(await waitFor(() => [0, 1, 2].every((seq) => arrived().has(seq))), 'seq 0, 1 and 2 arrived');

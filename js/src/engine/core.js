@@ -44,6 +44,31 @@ export function instantiateCore(factory, wasmModule) {
   });
 }
 
+// The same, synchronously: for a core made when the page is already going
+// away. A compiled module may be instantiated on the main thread (only
+// compiling a large one there is refused), and Emscripten then starts the
+// runtime before the factory returns, so its Module (the object passed in)
+// is ready at once.
+export function instantiateCoreSync(factory, wasmModule) {
+  let failure = null;
+  const M = {
+    instantiateWasm(imports, ok) {
+      try {
+        const instance = new WebAssembly.Instance(wasmModule, imports);
+        ok(instance, wasmModule);
+        return instance.exports;
+      } catch (e) {
+        failure = e;
+        return false;
+      }
+    },
+  };
+  factory(M).catch(() => {});
+  if (failure !== null) throw failure;
+  if (typeof M.Session !== 'function') throw new Error('the core did not start synchronously');
+  return M;
+}
+
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 
 export function startsFrame(bytes) {

@@ -12,8 +12,12 @@ function idle(win, fn) {
 }
 
 export class InlineEngine {
+  // core: a CoreSession, or a function that makes one when first needed
+  // (the Worker's fallback: most page views never use it).
   constructor(core, win = globalThis) {
-    this.core = core;
+    this.made = typeof core === 'function' ? null : core;
+    this.make = typeof core === 'function' ? core : null;
+    this.failed = null;
     this.win = win;
     this.kind = 'main';
     this.jobs = [];
@@ -22,8 +26,23 @@ export class InlineEngine {
     this.run = (deadline) => this.runJobs(deadline);
   }
 
+  // The core, made on first use. A failure is kept: the unload path asks
+  // once per batch and must not pay for a second attempt.
+  get core() {
+    if (this.made === null) {
+      if (this.failed !== null) throw this.failed;
+      try {
+        this.made = this.make();
+      } catch (e) {
+        this.failed = e;
+        throw e;
+      }
+    }
+    return this.made;
+  }
+
   get calls() {
-    return this.core.calls;
+    return this.made === null ? 0 : this.made.calls;
   }
 
   // Resolves with the Frame (core.js), or with null when drop(seq) came
@@ -65,7 +84,7 @@ export class InlineEngine {
   }
 
   get coreStats() {
-    return this.core.stats();
+    return this.made === null ? null : this.made.stats();
   }
 
   drop(seq) {
@@ -76,6 +95,9 @@ export class InlineEngine {
   close() {
     for (const job of this.jobs) job.resolve(null);
     this.jobs = [];
-    this.core.close();
+    if (this.made !== null) this.made.close();
+    this.make = () => {
+      throw new Error('engine closed');
+    };
   }
 }

@@ -2,11 +2,15 @@
 // fetches and compiles the .wasm (streaming compilation decodes on the
 // thread that asks, so the page's main thread never does) and hands the
 // compiled WebAssembly.Module back; the page instantiates its own Session
-// from it, never compiling twice. The main thread always gets a Session:
-// the unload path must encode synchronously. Without a Worker the page
-// compiles it itself and encodes in idle time.
+// from it, never compiling twice. The main thread always has a Session at
+// hand, since the unload path must encode synchronously; with a Worker it is
+// made on first use (the page leaving, or the Worker dying), from the loader
+// imported and the module received in advance: about 10-18 ms of main-thread
+// work (Embind's start-up mostly) that a page view that never needs it does
+// not pay. Without a Worker the page compiles the .wasm itself and encodes
+// in idle time.
 
-import { CoreSession, compileWasm, instantiateCore } from './core.js';
+import { CoreSession, compileWasm, instantiateCore, instantiateCoreSync } from './core.js';
 import { InlineEngine } from './inline-engine.js';
 import { WorkerEngine } from './worker-engine.js';
 
@@ -23,9 +27,14 @@ export async function loadEngine(opts) {
     const coreModule = await import(/* webpackIgnore: true */ coreUrl);
     return new CoreSession(await instantiateCore(coreModule.default, wasmModule), opts.config);
   };
+  // Resolves with a function that makes the Session, synchronously.
+  const laterCore = async (wasmModule) => {
+    const coreModule = await import(/* webpackIgnore: true */ coreUrl);
+    return () => new CoreSession(instantiateCoreSync(coreModule.default, wasmModule), opts.config);
+  };
   if (opts.worker) {
     try {
-      return await WorkerEngine.create(new URL(WORKER_FILE, base), wasmUrl, opts.config, mainCore,
+      return await WorkerEngine.create(new URL(WORKER_FILE, base), wasmUrl, opts.config, laterCore,
         opts.win, opts.report);
     } catch (e) {
       opts.report('worker unavailable, encoding on the main thread', e);

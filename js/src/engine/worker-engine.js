@@ -1,8 +1,8 @@
 // Encoding in a module Worker. Records go over transferred (a copy: the main
 // thread keeps its bytes until the frame is back, in case the page unloads
 // first and they must be encoded here); frames come back transferred.
-// A main-thread core stays ready for that unload path and takes over if the
-// worker dies.
+// A main-thread core, made on first use (load.js), serves that unload path
+// and takes over if the worker dies.
 
 import { InlineEngine } from './inline-engine.js';
 import { HeaderFlag } from '../records.js';
@@ -11,11 +11,12 @@ import { readFlags, withFlags } from '../delivery.js';
 const READY_TIMEOUT_MS = 10000;
 
 export class WorkerEngine {
-  // Resolves once the worker has its own core and the page its fallback
-  // one, made by mainCore(module) from the module the worker compiled;
-  // rejects (worker terminated) when either cannot be created: CSP, a
-  // cross-origin script URL, no module worker support.
-  static create(url, wasmUrl, config, mainCore, win, report) {
+  // Resolves once the worker has its own core and the page the means to
+  // make its fallback one: laterCore(module), from the module the worker
+  // compiled, resolves with a function that makes it. Rejects (worker
+  // terminated) when either fails: CSP, a cross-origin script URL, no module
+  // worker support.
+  static create(url, wasmUrl, config, laterCore, win, report) {
     const worker = new win.Worker(url, { type: 'module' });
     return new Promise((resolve, reject) => {
       const fail = (why) => {
@@ -32,7 +33,7 @@ export class WorkerEngine {
         const m = e.data;
         if (m.type === 'ready') {
           win.clearTimeout(timer);
-          mainCore(m.module).then((core) => resolve(new WorkerEngine(worker, core, win, report)), fail);
+          laterCore(m.module).then((makeCore) => resolve(new WorkerEngine(worker, makeCore, win, report)), fail);
         } else if (m.type === 'error') {
           fail(new Error(m.message));
         }
@@ -41,10 +42,11 @@ export class WorkerEngine {
     });
   }
 
-  constructor(worker, mainCore, win, report) {
+  // makeCore: a CoreSession, or a function that makes one (InlineEngine).
+  constructor(worker, makeCore, win, report) {
     this.worker = worker;
     this.report = report;
-    this.inline = new InlineEngine(mainCore, win);
+    this.inline = new InlineEngine(makeCore, win);
     this.broken = null;
     this.nextId = 1;
     this.requests = new Map(); // id -> {resolve, reject}
