@@ -142,7 +142,10 @@ export class Mutations {
     const mirror = this.ctx.mirror;
     for (const r of records) {
       if (r.type === 'childList') {
-        for (const n of r.removedNodes) {
+        // Indexed: a NodeList's iterator costs more than the loop body here.
+        const gone = r.removedNodes;
+        for (let i = 0; i < gone.length; i++) {
+          const n = gone[i];
           if (this.removed.has(n)) continue;
           if (this.added.has(n)) {
             // Added in this window without a removal first: the replayer
@@ -152,7 +155,8 @@ export class Mutations {
             this.removed.set(n, r.target);
           }
         }
-        for (const n of r.addedNodes) this.added.add(n);
+        const came = r.addedNodes;
+        for (let i = 0; i < came.length; i++) this.added.add(came[i]);
       } else if (r.type === 'attributes') {
         if (!mirror.has(r.target)) continue;
         let names = this.attrs.get(r.target);
@@ -247,15 +251,29 @@ export class Mutations {
   }
 
   write() {
-    const ctx = this.ctx;
-    const w = ctx.writer;
-    const mirror = ctx.mirror;
+    const mirror = this.ctx.mirror;
     const removes = [];
+    const onReplayer = new Map(); // replayerHas() of the ancestors walked
     for (const node of this.removed.keys()) {
-      if (this.replayerHas(node)) removes.push(mirror.id(node));
+      if (this.replayerHas(node, onReplayer)) removes.push(mirror.id(node));
     }
     // Re-serialized whole: whatever else changed inside them is covered.
     const changed = this.ruleChanges();
+    try {
+      return this.writeGroup(removes, changed);
+    } finally {
+      this.anc = null;
+    }
+  }
+
+  // write() once the removals and rule changes are known. this.anc caches
+  // ancestry answers (Ancestry) while neither the mirror, the rules nor the
+  // frames' documents change, so it is made anew after each step that may.
+  writeGroup(removes, changed) {
+    const ctx = this.ctx;
+    const w = ctx.writer;
+    const mirror = ctx.mirror;
+    this.anc = new Ancestry(ctx, this.added);
     const inChanged = (node) => changed.some((r) => r.contains(node));
     const adds = [];
     for (const node of this.added) {
@@ -275,7 +293,10 @@ export class Mutations {
       removes.push(mirror.id(el));
       adds.push(el);
     }
+    // frameChanges() takes old documents from the mirror as it goes.
+    this.anc = null;
     const frameDocs = this.frameChanges(removes, inChanged);
+    this.anc = new Ancestry(ctx, this.added);
     if (removes.length === 0 && adds.length === 0 && frameDocs.length === 0 && !this.hasChanges()) return Prune.NONE;
 
     w.settle();
@@ -292,6 +313,7 @@ export class Mutations {
       for (const [frame, doc] of frameDocs) {
         new TreeWalk(ctx.serializer, doc, mirror.id(frame), 0, fresh, frame).step();
       }
+      if (adds.length + frameDocs.length > 0) this.anc = new Ancestry(ctx, this.added);
       for (const [el, names] of this.attrs) {
         if (!this.stillHeld(el, fresh)) continue;
         const id = mirror.id(el);
@@ -362,15 +384,27 @@ export class Mutations {
   // from this window, else its current parent (a node that moved would be
   // in `removed`). Reaching the document through known, not-removed nodes
   // means the replayer holds the node and no ancestor's REMOVE covers it.
-  replayerHas(node) {
+  // memo: answers for ancestors already walked in this write() (the
+  // removed nodes of one group mostly share them).
+  replayerHas(node, memo = null) {
     const mirror = this.ctx.mirror;
-    let p = this.removed.get(node);
-    while (p) {
-      if (p === this.ctx.doc) return true;
-      if (!mirror.has(p) || this.removed.has(p) || !this.ctx.serializer.hasChildren(p)) return false;
-      p = mirror.parentOf(p);
+    const walked = [];
+    let held = false;
+    for (let p = this.removed.get(node); p; p = mirror.parentOf(p)) {
+      if (p === this.ctx.doc) {
+        held = true;
+        break;
+      }
+      const known = memo === null ? undefined : memo.get(p);
+      if (known !== undefined) {
+        held = known;
+        break;
+      }
+      walked.push(p);
+      if (!mirror.has(p) || this.removed.has(p) || !this.ctx.serializer.hasChildren(p)) break;
     }
-    return false;
+    if (memo !== null) for (const p of walked) memo.set(p, held);
+    return held;
   }
 
   // An added node is serialized as a root when it is in the document, its
@@ -386,6 +420,7 @@ export class Mutations {
   }
 
   hasAddedAncestor(node) {
+    if (this.anc) return this.anc.addedAt(node);
     for (let a = node; a; a = this.ctx.mirror.parentOf(a)) {
       if (this.added.has(a)) return true;
     }
@@ -405,6 +440,7 @@ export class Mutations {
     const mirror = this.ctx.mirror;
     if ((fresh !== null && fresh.has(node)) || !mirror.has(node)) return false;
     if (node === this.ctx.doc) return true;
+    if (this.anc) return this.anc.heldFrom(mirror.parentOf(node));
     for (let p = mirror.parentOf(node); p !== this.ctx.doc; p = mirror.parentOf(p)) {
       if (p === null || !mirror.has(p) || !this.ctx.serializer.hasChildren(p)) return false;
     }
@@ -442,11 +478,73 @@ export class Mutations {
   }
 }
 
+// Answers about ancestors for one step of a group. In a busy page the
+// changed nodes share most of their ancestry (every value of a dashboard
+// sits under the same few elements), so each ancestor is walked once per
+// step, not once per change. Only valid while the mirror, the rules and the
+// frames' documents stay as they were (Mutations.writeGroup).
+class Ancestry {
+  constructor(ctx, added) {
+    this.ctx = ctx;
+    this.added = added;
+    this.held = new Map();
+    this.addedMemo = new Map();
+  }
+
+  // Whether p and every ancestor above it up to the document are known and
+  // serialize their children (stillHeld's walk). null: not in a tree.
+  heldFrom(start) {
+    const { doc, mirror, serializer } = this.ctx;
+    const walked = [];
+    let held = true;
+    for (let p = start; p !== doc; p = mirror.parentOf(p)) {
+      if (p === null) {
+        held = false;
+        break;
+      }
+      const known = this.held.get(p);
+      if (known !== undefined) {
+        held = known;
+        break;
+      }
+      walked.push(p);
+      if (!mirror.has(p) || !serializer.hasChildren(p)) {
+        held = false;
+        break;
+      }
+    }
+    for (const p of walked) this.held.set(p, held);
+    return held;
+  }
+
+  // Whether the node or an ancestor was added in this window.
+  addedAt(start) {
+    const mirror = this.ctx.mirror;
+    const walked = [];
+    let found = false;
+    for (let a = start; a; a = mirror.parentOf(a)) {
+      const known = this.addedMemo.get(a);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      walked.push(a);
+      if (this.added.has(a)) {
+        found = true;
+        break;
+      }
+    }
+    for (const a of walked) this.addedMemo.set(a, found);
+    return found;
+  }
+}
+
 // Adds in document order within each tree (a node's prev sibling is then
 // written first); trees (the document, each shadow root and iframe document)
 // do not depend on one another's adds, whatever order compareDocumentPosition
 // gives across them.
 function inTreeOrder(nodes) {
+  if (nodes.length < 2) return nodes;
   const trees = new Map();
   for (const node of nodes) {
     const root = node.getRootNode();
