@@ -192,6 +192,34 @@ test('hidden page: the batch leaves synchronously, even if the page is gone righ
   assert.ok(await waitFor(() => [0, 1, 2].every((seq) => arrived().has(seq))), 'seq 0, 1 and 2 arrived');
 });
 
+test('a Worker that dies mid-session: the page makes its own core and loses no batch', async () => {
+  const { page, start } = await open({ instances: true });
+  await page.evaluate(() => {
+    const Native = window.Worker;
+    window.workers = [];
+    window.Worker = function (...args) {
+      const w = new Native(...args);
+      window.workers.push(w);
+      return w;
+    };
+  });
+  await start({ consent: { required: false } });
+  await page.evaluate(() => window.SessionRecorder.flush());
+  assert.equal(await page.evaluate(() => window.wasmInstances), 0);
+  const stats = await page.evaluate(async () => {
+    document.getElementById('list').append(Object.assign(document.createElement('li'), { textContent: 'after' }));
+    const w = window.workers[0];
+    w.onerror(new ErrorEvent('error', { message: 'worker crashed (test)', cancelable: true }));
+    await window.SessionRecorder.flush();
+    return { ...window.SessionRecorder.stats(), instances: window.wasmInstances };
+  });
+  assert.equal(stats.engine, 'main');
+  assert.equal(stats.instances, 1);
+  assert.equal(stats.batchesSent, 2);
+  assert.deepEqual(batches().map((b) => b.seq).sort(), [0, 1]);
+  await page.close();
+});
+
 test('pagehide on navigation sends the last batch', async () => {
   const { page, start } = await open();
   await start({ consent: { required: false } });
