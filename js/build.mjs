@@ -20,6 +20,14 @@ const common = {
   logLevel: 'warning',
 };
 
+// V8's explicit compile hint: every function of the file is compiled
+// eagerly, off the main thread, while the script streams in. Without it each
+// is compiled lazily on the main thread at its first call: 50-70 ms of the
+// recorder's main-thread time in the bench's dashboard trace, 7-9 ms with it.
+// Nearly all of the page bundle runs at start-up anyway. Engines that do not
+// know the comment ignore it.
+export const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
+
 export const OUTPUTS = [
   {
     entryPoints: [join(here, 'src/global.js')],
@@ -28,8 +36,9 @@ export const OUTPUTS = [
     // A classic script has no import.meta; index.js falls back to
     // document.currentScript there.
     define: { 'import.meta.url': 'undefined' },
+    banner: { js: COMPILE_HINT },
   },
-  { entryPoints: [join(here, 'src/index.js')], outfile: 'recorder.mjs', format: 'esm' },
+  { entryPoints: [join(here, 'src/index.js')], outfile: 'recorder.mjs', format: 'esm', banner: { js: COMPILE_HINT } },
   {
     entryPoints: [join(here, 'src/worker.js')],
     outfile: 'recorder-worker.mjs',
