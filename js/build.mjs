@@ -39,12 +39,9 @@ export const OUTPUTS = [
     banner: { js: COMPILE_HINT },
   },
   { entryPoints: [join(here, 'src/index.js')], outfile: 'recorder.mjs', format: 'esm', banner: { js: COMPILE_HINT } },
-  {
-    entryPoints: [join(here, 'src/worker.js')],
-    outfile: 'recorder-worker.mjs',
-    format: 'esm',
-    external: ['./recorder-core.mjs'],
-  },
+  // A classic Worker script (engine/load.js says why); it imports the core's
+  // loader at run time.
+  { entryPoints: [join(here, 'src/worker.js')], outfile: 'recorder-worker.js', format: 'iife' },
   // The replayer, for viewers (not loaded by recorded pages).
   { entryPoints: [join(here, 'src/replay/index.js')], outfile: 'replay.mjs', format: 'esm' },
 ];

@@ -125,7 +125,7 @@ export interface StartOptions {
   checkpointIntervalMs?: number;
   /** Encode in a module Worker when possible (else in idle time). Default true. */
   worker?: boolean;
-  /** Folder of recorder-core.mjs, recorder-core.wasm and recorder-worker.mjs. Default: the running script's folder. */
+  /** Folder of recorder-core.mjs, recorder-core.wasm and recorder-worker.js. Default: the running script's folder. */
   assetsUrl?: string;
   /** performance.mark/measure around flush work. Default false. */
   debug?: boolean;

@@ -1,17 +1,18 @@
-// The module Worker: one core Session, fed one records buffer per message.
-// './recorder-core.mjs' stays an external import, resolved next to this file
-// at run time. The Worker compiles the .wasm (off the page's main thread)
-// and sends the compiled module back for the page's own fallback Session.
+// The Worker: one core Session, fed one records buffer per message. A
+// classic Worker, not a module one: starting a module Worker cost the page's
+// main thread 10-20 ms more in Chromium (bench traces). The core's loader, an
+// ES module, comes in by dynamic import from the URL the page sends. The
+// Worker compiles the .wasm (off the page's main thread) and sends the
+// compiled module back for the page's own fallback Session.
 
-import createRecorderCore from './recorder-core.mjs';
 import { CoreSession, compileWasm, instantiateCore } from './engine/core.js';
 
 let core = null;
 
 async function init(m) {
   try {
-    const module = await compileWasm(m.wasmUrl);
-    const M = await instantiateCore(createRecorderCore, module);
+    const [module, loader] = await Promise.all([compileWasm(m.wasmUrl), import(m.coreUrl)]);
+    const M = await instantiateCore(loader.default, module);
     core = new CoreSession(M, m.config);
     self.postMessage({ type: 'ready', module });
   } catch (e) {

@@ -25,7 +25,7 @@ test('the page bundles start with the compile hint and still parse', async () =>
       new vm.SourceTextModule(readFileSync(path.join(dir, 'recorder.mjs'), 'utf8'));
     }
     // The worker and the replayer are not loaded by the page at start-up.
-    assert.ok(!readFileSync(path.join(dir, 'recorder-worker.mjs'), 'utf8').startsWith(COMPILE_HINT));
+    assert.ok(!readFileSync(path.join(dir, 'recorder-worker.js'), 'utf8').startsWith(COMPILE_HINT));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@
 // layout, style), a trace (longest task, the recorder's share of each task),
 // and the harness in the page (input-to-next-frame, snapshot time).
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ROOT } from '../../../scripts/lib/collector.mjs';
 import { HERE, PACKER_DIST, RRWEB_DIST, RRWEB_FILE, newCounter } from './servers.mjs';
@@ -12,9 +13,10 @@ import { TRACE_CATEGORIES, TASK_NAMES, analyzeTrace } from './trace.mjs';
 
 // workloads/wasm-hook.js records every WebAssembly.Memory; it runs in the
 // page as an init script and in our Worker through WORKER_PRELUDE, prepended
-// to recorder-worker.mjs when the bench serves it (request interception).
+// to recorder-worker.js (a classic script) when the bench serves it
+// (request interception).
 const WASM_HOOK = path.join(HERE, 'workloads/wasm-hook.js');
-const WORKER_PRELUDE = "import '../bench/wasm-hook.js';\n";
+const WORKER_PRELUDE = `${readFileSync(WASM_HOOK, 'utf8')}\n`;
 const wasmBytes = () => [...new Set(globalThis.__benchWasm || [])].reduce((s, m) => s + m.buffer.byteLength, 0);
 
 const METRICS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'];
@@ -93,7 +95,7 @@ async function routeBenchFiles(page, origin) {
     if (hit[0] === '/__bench/vendor/rrweb/') rel = RRWEB_FILE;
     try {
       let body = await readFile(path.join(hit[1], rel));
-      if (rel === 'recorder-worker.mjs') body = WORKER_PRELUDE + body;
+      if (rel === 'recorder-worker.js') body = WORKER_PRELUDE + body;
       await route.fulfill({ status: 200, body, headers: { 'Content-Type': TYPES[path.extname(rel)] || 'application/octet-stream' } });
     } catch {
       await route.fulfill({ status: 404, body: 'not found' });
@@ -123,7 +125,7 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
       await routeBenchFiles(page, new URL(url).origin);
     } else {
       url = servers.site.url + workload.path;
-      await page.route(`${servers.site.url}/dist/recorder-worker.mjs`, async (route) => {
+      await page.route(`${servers.site.url}/dist/recorder-worker.js`, async (route) => {
         const res = await route.fetch();
         await route.fulfill({ response: res, body: WORKER_PRELUDE + await res.text() });
       });
@@ -147,6 +149,11 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     await workload.drive(page);
     const inPage = await page.evaluate(() => window.__bench.finish());
     const wallMs = Date.now() - t0;
+    // A recorder that fell back to encoding on the main thread (its Worker
+    // failed to start) would be measured as something it is not.
+    if (mode.startsWith('ours') && inPage.stats && inPage.stats.engine !== 'worker') {
+      throw new Error(`the recorder encoded on the ${inPage.stats.engine} thread, not in its Worker: ${errors.join('; ') || 'see its console'}`);
+    }
     const m1 = await metrics(cdp);
     const traceBuf = await browser.stopTracing();
     const trace = withTrace ? analyzeTrace(traceBuf, isRecorderUrl) : null;

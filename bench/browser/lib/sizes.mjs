@@ -24,7 +24,7 @@ function measure(files) {
 
 export function shippedSizes() {
   const dist = path.join(ROOT, 'dist');
-  const ours = measure(['recorder.js', 'recorder-worker.mjs', 'recorder-core.mjs', 'recorder-core.wasm'].map((f) => path.join(dist, f)));
+  const ours = measure(['recorder.js', 'recorder-worker.js', 'recorder-core.mjs', 'recorder-core.wasm'].map((f) => path.join(dist, f)));
   ours.js = ours.files.filter((f) => !f.file.endsWith('.wasm')).reduce((s, f) => s + f.gzip9, 0);
   ours.wasm = ours.gzip9 - ours.js;
   // pack.js imports its shared chunk (base-<hash>.js); both are served.

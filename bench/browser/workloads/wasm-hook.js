@@ -1,5 +1,5 @@
 // Measurement hook, the same in the page (a Playwright init script) and in
-// our Worker (imported ahead of recorder-worker.mjs by the bench's request
+// our Worker (imported ahead of recorder-worker.js by the bench's request
 // interception): remembers every WebAssembly.Memory an instantiation exports
 // or imports, so a run can report the Wasm memory in use wherever the core
 // runs. No exports: it also runs as a classic script.

@@ -16,7 +16,7 @@ import { WorkerEngine } from './worker-engine.js';
 
 export const CORE_FILE = 'recorder-core.mjs';
 export const WASM_FILE = 'recorder-core.wasm';
-export const WORKER_FILE = 'recorder-worker.mjs';
+export const WORKER_FILE = 'recorder-worker.js';
 
 // opts: { assetsUrl, config, worker: boolean, win, report(where, error) }
 export async function loadEngine(opts) {
@@ -34,7 +34,7 @@ export async function loadEngine(opts) {
   };
   if (opts.worker) {
     try {
-      return await WorkerEngine.create(new URL(WORKER_FILE, base), wasmUrl, opts.config, laterCore,
+      return await WorkerEngine.create(new URL(WORKER_FILE, base), { wasmUrl, coreUrl }, opts.config, laterCore,
         opts.win, opts.report);
     } catch (e) {
       opts.report('worker unavailable, encoding on the main thread', e);

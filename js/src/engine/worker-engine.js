@@ -1,4 +1,4 @@
-// Encoding in a module Worker. Records go over transferred (a copy: the main
+// Encoding in a Worker. Records go over transferred (a copy: the main
 // thread keeps its bytes until the frame is back, in case the page unloads
 // first and they must be encoded here); frames come back transferred.
 // A main-thread core, made on first use (load.js), serves that unload path
@@ -16,8 +16,10 @@ export class WorkerEngine {
   // compiled, resolves with a function that makes it. Rejects (worker
   // terminated) when either fails: CSP, a cross-origin script URL, no module
   // worker support.
-  static create(url, wasmUrl, config, laterCore, win, report) {
-    const worker = new win.Worker(url, { type: 'module' });
+  // urls: { wasmUrl, coreUrl }: the .wasm and the core's loader (an ES
+  // module the classic Worker imports dynamically).
+  static create(url, urls, config, laterCore, win, report) {
+    const worker = new win.Worker(url);
     return new Promise((resolve, reject) => {
       const fail = (why) => {
         win.clearTimeout(timer);
@@ -38,7 +40,7 @@ export class WorkerEngine {
           fail(new Error(m.message));
         }
       };
-      worker.postMessage({ type: 'init', wasmUrl, config });
+      worker.postMessage({ type: 'init', wasmUrl: urls.wasmUrl, coreUrl: urls.coreUrl, config });
     });
   }
 
