@@ -36,6 +36,11 @@ set(RECORDER_WASM_LINK_OPTIONS
   -sDYNAMIC_EXECUTION=0
   -sEXPORTED_RUNTIME_METHODS=['HEAPU8']
   -sINCOMING_MODULE_JS_API=['instantiateWasm','wasmBinary']
+  # V8's compile hint as the loader's first line (wasm/compile-hint.js, kept
+  # outside the module and Closure): its functions compile in the background
+  # when it is imported, not lazily on the thread that first calls them (the
+  # page's unload path makes its core with them, js/src/engine/load.js).
+  "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/wasm/compile-hint.js"
   ${RECORDER_WASM_OPT}
 )
 
@@ -44,6 +49,7 @@ set(RECORDER_WASM_LINK_OPTIONS
 # `cmake -E env EM_CLOSURE_COMPILER=...`.
 function(recorder_wasm_link target)
   target_link_options(${target} PRIVATE ${RECORDER_WASM_LINK_OPTIONS})
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${CMAKE_SOURCE_DIR}/wasm/compile-hint.js")
   target_compile_options(${target} PRIVATE ${RECORDER_WASM_CORE_OPT})
   if(RECORDER_CLOSURE_COMPILER AND EXISTS "${RECORDER_CLOSURE_COMPILER}")
     target_link_options(${target} PRIVATE --closure 1)
