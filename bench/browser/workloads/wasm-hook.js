@@ -1,8 +1,8 @@
 // Measurement hook, the same in the page (a Playwright init script) and in
-// our Worker (imported ahead of recorder-worker.js by the bench's request
+// our Worker (its text put ahead of recorder-worker.js by the bench's request
 // interception): remembers every WebAssembly.Memory an instantiation exports
 // or imports, so a run can report the Wasm memory in use wherever the core
-// runs. No exports: it also runs as a classic script.
+// runs. No exports: it runs as a classic script.
 (function () {
   const g = globalThis;
   if (g.__benchWasm) return;
