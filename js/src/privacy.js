@@ -171,9 +171,9 @@ export class Privacy {
   // name not allowlisted) is masked here in a masked region and in strict
   // mode, where the core would mask it anyway; URLs, the allowlist and the
   // rest go to the core, which scrubs and scans them.
-  // rule: the element's rule as serialized, when the caller has it.
-  attrValue(el, attr, rule = undefined) {
-    const name = attr.name;
+  // rule: the element's rule as serialized, when the caller has it;
+  // name: attr's name, likewise.
+  attrValue(el, attr, rule = undefined, name = attr.name) {
     const policy = attrPolicy(name);
     switch (policy) {
       case AttrPolicy.DROPPED:
@@ -204,7 +204,9 @@ export class Privacy {
     if (rule === Rule.MASK || rule === Rule.BLOCK) return MASKED[LengthClass.SHORT];
     const mode = rule === Rule.UNMASK ? PrivacyMode.relaxed : this.mode;
     if (tag === 'input') {
-      if (this.isSecret(el)) return MASKED[LengthClass.SHORT];
+      // Strict masks every input's value, secret or not (fieldStates still
+      // asks each field, before a reveal toggle can hide what it is).
+      if (mode === PrivacyMode.strict || this.isSecret(el)) return MASKED[LengthClass.SHORT];
       if (BUTTON_TYPES.has(el.type)) {
         return mode === PrivacyMode.strict ? MASKED[LengthClass.SHORT] : attr.value;
       }

@@ -63,15 +63,26 @@ export function explicitRule(el, sel, maskAll) {
 // the serializer reads anyway: one pass over names instead of four lookups
 // per element of a snapshot. Same answers, same precedence.
 export function ruleFromAttrs(list, maskAll) {
-  let block = false, mask = false, unmask = false, editable = null;
+  const names = [];
+  const nodes = [];
   for (let k = 0; k < list.length; k++) {
-    const attr = list[k];
-    const name = attr.name;
+    nodes.push(list[k]);
+    names.push(list[k].name);
+  }
+  return ruleFromNames(names, nodes, names.length, maskAll);
+}
+
+// ruleFromAttrs over names already read: names[k] is nodes[k]'s name (an
+// Attr); only contenteditable's value is ever read.
+export function ruleFromNames(names, nodes, count, maskAll) {
+  let block = false, mask = false, unmask = false, editable = null;
+  for (let k = 0; k < count; k++) {
+    const name = names[k];
     if (name.length < 15) continue; // shorter than any marker or "contenteditable"
     if (name === MARKERS.block) block = true;
     else if (name === MARKERS.mask) mask = true;
     else if (name === MARKERS.unmask) unmask = true;
-    else if (name === 'contenteditable') editable = attr.value;
+    else if (name === 'contenteditable') editable = nodes[k].value;
   }
   if (block) return Rule.BLOCK;
   if (mask) return Rule.MASK;
@@ -134,10 +145,11 @@ export class Regions {
   }
 
   // The rule of an element whose parent's rule is known; remembered.
-  // attrs: el.attributes, when the caller holds it.
-  enter(el, parentRule, attrs = null) {
-    const own = attrs !== null && this.sel.markersOnly
-      ? ruleFromAttrs(attrs, this.maskAll) : explicitRule(el, this.sel, this.maskAll);
+  // names, nodes, count: el's attributes as ruleFromNames takes them, when
+  // the caller has read them.
+  enter(el, parentRule, names = null, nodes = null, count = 0) {
+    const own = names !== null && this.sel.markersOnly
+      ? ruleFromNames(names, nodes, count, this.maskAll) : explicitRule(el, this.sel, this.maskAll);
     const rule = combine(parentRule, own);
     this.rules.set(el, rule);
     return rule;

@@ -30,12 +30,16 @@ const FRAGMENT = 11;
 export function serializesChildren(node) {
   if (node.nodeType === DOCUMENT || node.nodeType === FRAGMENT) return true;
   if (node.nodeType !== ELEMENT) return false;
-  const tag = node.localName;
+  return tagHasChildren(node.localName);
+}
+
+// serializesChildren for an element, by its localName.
+export function tagHasChildren(tag) {
   return tag !== 'script' && tag !== 'template';
 }
 
-export function isFrame(el) {
-  return el.localName === 'iframe' || el.localName === 'frame';
+export function isFrame(el, tag = el.localName) {
+  return tag === 'iframe' || tag === 'frame';
 }
 
 // An iframe's document when this realm may read it, else null (cross-origin
@@ -64,9 +68,17 @@ export class Serializer {
     this.mirror = mirror;
     this.privacy = privacy;
     this.attrs = [];
+    // The attribute names and Attr nodes of the element being written,
+    // read once for both its rule and its values.
+    this.names = [];
+    this.nodes = [];
     // The rule of the element emit() last wrote (Rule), and the rule any
     // node written under the last document or shadow root inherits.
     this.rule = Rule.DEFAULT;
+    // The localName and namespace code (NS) of the element emit() last
+    // wrote, so the walks need not read them again.
+    this.tag = '';
+    this.ns = 0;
     // Called with each shadow root and iframe document written (and its
     // host element), so its changes and events are observed from then on.
     this.onRoot = null;
@@ -91,20 +103,25 @@ export class Serializer {
     switch (type) {
       case ELEMENT: {
         const id = this.mirror.assign(node);
-        const list = node.attributes;
-        const rule = regions.enter(node, above === undefined ? regions.parentRule(node) : above, list);
+        const tag = node.localName;
+        const ns = NS[node.namespaceURI] || 0;
+        this.tag = tag;
+        this.ns = ns;
+        const count = this.readNames(node.attributes);
+        const rule = regions.enter(node, above === undefined ? regions.parentRule(node) : above,
+          this.names, this.nodes, count);
         this.rule = rule;
         if (rule === Rule.BLOCK) {
-          // Nothing of a blocked region is read: no attributes, no children.
+          // Nothing of a blocked region is read: no attribute values, no children.
+          this.nodes.fill(null, 0, count);
           const a = placeholderAttrs(node);
-          w.node(id, parent, prev, ELEMENT, NS[node.namespaceURI] || 0, 0, node.localName, '', a, a.length);
+          w.node(id, parent, prev, ELEMENT, ns, 0, tag, '', a, a.length);
           return id;
         }
-        const len = this.collectAttrs(node, rule, list);
-        const ns = NS[node.namespaceURI] || 0;
+        const len = this.collectAttrs(node, rule, count);
         // UNMASKED: the core reads this element's content attributes as relaxed.
         const flags = rule === Rule.UNMASK ? NodeFlag.UNMASKED : 0;
-        w.node(id, parent, prev, ELEMENT, ns, flags, node.localName, '', this.attrs, len);
+        w.node(id, parent, prev, ELEMENT, ns, flags, tag, '', this.attrs, len);
         return id;
       }
       case TEXT:
@@ -152,11 +169,14 @@ export class Serializer {
   // root or its iframe's readable document, written now. Returns that node
   // (its children are the caller's to walk) or null. skip(root): the
   // mutation group adds this shadow root itself (attached since).
-  // rule: el's rule, when the caller has it.
-  inner(el, id, skip = null, rule = undefined) {
-    if (el.nodeType !== ELEMENT) return null;
+  // rule: el's rule, when the caller has it; tag: its localName, likewise.
+  inner(el, id, skip = null, rule = undefined, tag = undefined) {
+    if (tag === undefined) {
+      if (el.nodeType !== ELEMENT) return null;
+      tag = el.localName;
+    }
     const blocked = rule === undefined ? this.privacy.regions.isBlocked(el) : rule === Rule.BLOCK;
-    if (isFrame(el)) {
+    if (isFrame(el, tag)) {
       const doc = blocked ? null : frameDocument(el);
       if (doc === null) {
         this.mirror.setFrameDoc(el, null);
@@ -171,18 +191,35 @@ export class Serializer {
     return root;
   }
 
-  // Fills this.attrs with [name, value, ...]: the element's attributes as
-  // the privacy rules let them be read (privacy.attrValue). Live form state
-  // (what was typed) travels in INPUT records, never as attributes.
-  // rule: el's rule; list: el.attributes.
-  collectAttrs(el, rule, list = el.attributes) {
+  // this.names and this.nodes from an attribute list; returns the count.
+  readNames(list) {
+    const names = this.names;
+    const nodes = this.nodes;
+    const count = list.length;
+    for (let k = 0; k < count; k++) {
+      const attr = list[k];
+      nodes[k] = attr;
+      names[k] = attr.name;
+    }
+    return count;
+  }
+
+  // Fills this.attrs with [name, value, ...]: the element's attributes
+  // (count of them, read by readNames) as the privacy rules let them be
+  // read (privacy.attrValue). Live form state (what was typed) travels in
+  // INPUT records, never as attributes. rule: el's rule.
+  collectAttrs(el, rule, count) {
     const a = this.attrs;
+    const names = this.names;
+    const nodes = this.nodes;
     const privacy = this.privacy;
     let len = 0;
-    for (let k = 0; k < list.length; k++) {
-      const attr = list[k];
-      a[len++] = attr.name;
-      a[len++] = privacy.attrValue(el, attr, rule);
+    for (let k = 0; k < count; k++) {
+      const name = names[k];
+      a[len++] = name;
+      a[len++] = privacy.attrValue(el, nodes[k], rule, name);
+      // An Attr holds its element: none is kept past this call.
+      nodes[k] = null;
     }
     return len;
   }
@@ -223,11 +260,13 @@ export class TreeWalk {
       f.prev = id;
       const rule = ser.rule;
       const element = node.nodeType === ELEMENT;
-      if (node.firstChild !== null && ser.hasChildren(node, element ? rule : undefined)) {
+      const tag = element ? ser.tag : '';
+      const opens = element ? rule !== Rule.BLOCK && tagHasChildren(tag) : ser.hasChildren(node);
+      if (opens && node.firstChild !== null) {
         frames.push({ parent: id, prev: 0, next: node.firstChild, last: null, rule });
       }
       // Pushed last, so walked first: the inner tree precedes the children.
-      const inner = element ? ser.inner(node, id, null, rule) : null;
+      const inner = element ? ser.inner(node, id, null, rule, tag) : null;
       if (inner !== null && inner.firstChild !== null) {
         frames.push({ parent: ser.mirror.id(inner), prev: 0, next: inner.firstChild, last: null, rule });
       }
