@@ -18,7 +18,7 @@ import path from 'node:path';
 import { ROOT, COLLECTOR_BIN } from '../../scripts/lib/collector.mjs';
 import { launchChromium, CHROMIUM } from '../../scripts/lib/browser.mjs';
 import { startServers, RRWEB_DIST, RRWEB_FILE } from './lib/servers.mjs';
-import { measureRun } from './lib/run.mjs';
+import { measureFloor, measureRun } from './lib/run.mjs';
 import { WORKLOADS, urlWorkload } from './lib/workloads.mjs';
 import { shippedSizes } from './lib/sizes.mjs';
 import { MODES, summarize, targets, printTable } from './lib/report.mjs';
@@ -77,7 +77,8 @@ const wnames = Object.keys(workloads);
 
 const progress = (s) => process.stderr.write(s + '\n');
 const started = Date.now();
-const total = opts.runs * wnames.length * opts.modes.length;
+// Each round also loads each page once more for the bare walk (the floor).
+const total = opts.runs * wnames.length * (opts.modes.length + 1);
 progress(`browser bench: ${wnames.join(', ')} x ${opts.modes.join(', ')} x ${opts.runs} runs = ${total} page loads`);
 
 const servers = await startServers({ extraOrigins: opts.urls.map((u) => new URL(u).origin) });
@@ -90,13 +91,26 @@ try {
       // Rotate the order of the modes every round so no mode always runs
       // first (cold caches) or right after another.
       const order = opts.modes.map((_, i) => opts.modes[(i + round) % opts.modes.length]);
+      {
+        done++;
+        const t = Date.now();
+        let floor = null, error = null;
+        try {
+          floor = await measureFloor({ browser, servers }, workloads[w]);
+        } catch (err) {
+          error = String((err && err.message) || err).split('\n')[0];
+        }
+        runs.push({ round, workload: w, mode: 'floor', result: floor ? { floor } : null, error });
+        progress(`[${String(done).padStart(3)}/${total}] round ${round + 1} ${w.padEnd(9)} ${'bare walk'.padEnd(12)} ${((Date.now() - t) / 1000).toFixed(1)}s  ` +
+          (floor ? `${floor.ms.toFixed(1)} ms, cpu ${floor.cpuMs == null ? '-' : floor.cpuMs.toFixed(1)} ms, ${floor.nodes} nodes` : `FAILED: ${error}`));
+      }
       for (const mode of order) {
         done++;
         const t = Date.now();
         let result = null, error = null;
         for (let attempt = 0; attempt < 2 && !result; attempt++) {
           try {
-            result = await measureRun({ browser, servers }, workloads[w], mode, { floor: mode === 'none', trace: opts.trace });
+            result = await measureRun({ browser, servers }, workloads[w], mode, { trace: opts.trace });
           } catch (err) {
             error = String((err && err.message) || err).split('\n')[0];
           }

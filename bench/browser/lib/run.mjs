@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ROOT } from '../../../scripts/lib/collector.mjs';
 import { HERE, PACKER_DIST, RRWEB_DIST, RRWEB_FILE, newCounter } from './servers.mjs';
-import { TRACE_CATEGORIES, TASK_NAMES, analyzeTrace } from './trace.mjs';
+import { TRACE_CATEGORIES, TASK_NAMES, analyzeTrace, snapshotTasks } from './trace.mjs';
 
 // workloads/wasm-hook.js records every WebAssembly.Memory; it runs in the
 // page as an init script and in our Worker through WORKER_PRELUDE, prepended
@@ -103,10 +103,52 @@ async function routeBenchFiles(page, origin) {
   });
 }
 
-// env: { browser, servers }, workload: { path | url, drive }, mode, floor: measure the bare walk
-export async function measureRun({ browser, servers }, workload, mode, { floor = false, trace: withTrace = false } = {}) {
-  const external = Boolean(workload.url);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: external });
+// The floor for the full snapshot, measured as the recorder would start:
+// a fresh page loaded the same way, the same pause, then the bare walk in a
+// task of its own. (Measured at the end of the no-recorder run instead, the
+// walk ran on a page that had settled for seconds, and took about half the
+// time it takes right after load, when every recorder starts.)
+// Returns { ms, cpuMs, nodes, chars }.
+export async function measureFloor({ browser, servers }, workload) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: Boolean(workload.url) });
+  try {
+    const page = await context.newPage();
+    await openWorkload(page, servers, workload);
+    await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing'] });
+    const walk = await page.evaluate(() => window.__bench.floorTask());
+    const tasks = snapshotTasks(await browser.stopTracing());
+    return { ...walk, cpuMs: tasks ? tasks.cpuMs : null };
+  } finally {
+    await context.close();
+  }
+}
+
+// Loads the workload's page (no recorder) and waits as every run does.
+// Returns the base URL the recorder's files are served from.
+async function openWorkload(page, servers, workload) {
+  let url;
+  let base = servers.site.url;
+  if (workload.url) {
+    url = workload.url;
+    base = new URL(url).origin + '/__bench';
+    await routeBenchFiles(page, new URL(url).origin);
+  } else {
+    url = servers.site.url + workload.path;
+    await page.route(`${servers.site.url}/dist/recorder-worker.js`, async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, body: WORKER_PRELUDE + await res.text() });
+    });
+  }
+  await page.goto(url, { waitUntil: 'load' });
+  if (workload.url) await page.addScriptTag({ url: base + '/bench/harness.js' });
+  await page.waitForFunction(() => window.__bench && window.__bench.load);
+  await page.waitForTimeout(100);
+  return base;
+}
+
+// env: { browser, servers }, workload: { path | url, drive }, mode
+export async function measureRun({ browser, servers }, workload, mode, { trace: withTrace = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: Boolean(workload.url) });
   try {
     await context.addInitScript({ path: WASM_HOOK });
     const page = await context.newPage();
@@ -117,30 +159,15 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
 
-    let url;
-    let base = servers.site.url;
-    if (external) {
-      url = workload.url;
-      base = new URL(url).origin + '/__bench';
-      await routeBenchFiles(page, new URL(url).origin);
-    } else {
-      url = servers.site.url + workload.path;
-      await page.route(`${servers.site.url}/dist/recorder-worker.js`, async (route) => {
-        const res = await route.fetch();
-        await route.fulfill({ response: res, body: WORKER_PRELUDE + await res.text() });
-      });
-    }
-    await page.goto(url, { waitUntil: 'load' });
-    if (external) await page.addScriptTag({ url: base + '/bench/harness.js' });
-    await page.waitForFunction(() => window.__bench && window.__bench.load);
-    await page.waitForTimeout(100);
+    const base = await openWorkload(page, servers, workload);
 
     const counter = newCounter();
     servers.counts.ours = counter;
     servers.counts.rrweb = counter;
     // Always a trace of top-level tasks at least (cheap): the Worker's CPU
     // time comes from it. --trace adds V8's sampling profiler.
-    await browser.startTracing(page, { categories: withTrace ? TRACE_CATEGORIES : ['toplevel'] });
+    // blink.user_timing: the harness's marks around the full snapshot.
+    await browser.startTracing(page, { categories: [...(withTrace ? TRACE_CATEGORIES : ['toplevel']), 'blink.user_timing'] });
     const m0 = await metrics(cdp);
     const t0 = Date.now();
     await page.evaluate(([m, cfg]) => window.__bench.load(m, cfg), [mode, {
@@ -158,9 +185,9 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
     const traceBuf = await browser.stopTracing();
     const trace = withTrace ? analyzeTrace(traceBuf, isRecorderUrl) : null;
     const worker = workerTasks(traceBuf);
+    const snapshot = mode === 'none' ? null : snapshotTasks(traceBuf);
     const workerHeap = workers.length ? await workerHeapBytes(browser).catch(() => null) : null;
 
-    const floorResult = floor ? await page.evaluate(() => window.__bench.walkFloor()) : null;
     await cdp.send('HeapProfiler.collectGarbage');
     const m2 = await metrics(cdp);
     let wasm = await page.evaluate(wasmBytes).catch(() => 0);
@@ -201,8 +228,8 @@ export async function measureRun({ browser, servers }, workload, mode, { floor =
       workerHeapBytes: workerHeap,
       wasmBytes: wasm,
       snapshotMs: inPage.snapshotMs,
+      snapshotCpuMs: snapshot ? snapshot.cpuMs : null,
       startMs: inPage.startMs,
-      floor: floorResult,
       wire: { ...counter },
       recordsBytes: inPage.stats && inPage.stats.recordsBytes,
       collector: collectorRaw,

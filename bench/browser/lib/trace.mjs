@@ -97,3 +97,33 @@ export function analyzeTrace(buffer, isRecorderUrl) {
     samples: samples.length,
   };
 }
+
+// The main-thread CPU (thread time) and wall time of a snapshot, between the
+// harness's user-timing marks (category 'blink.user_timing'): the task that
+// holds the start mark, plus the tasks posted with scheduler.postTask
+// (Blink's DOMTask: how our recorder runs its later slices) that began
+// before the end mark. Frames the page renders in between are not counted.
+// null when the marks are not in the trace.
+export const SNAPSHOT_MARKS = ['bench:snapshot-start', 'bench:snapshot-end'];
+
+export function snapshotTasks(buffer) {
+  const { traceEvents = [] } = JSON.parse(buffer.toString('utf8'));
+  const start = traceEvents.find((e) => e.name === SNAPSHOT_MARKS[0]);
+  const end = traceEvents.find((e) => e.name === SNAPSHOT_MARKS[1] && start && e.pid === start.pid && e.tid === start.tid);
+  if (!start || !end) return null;
+  const picked = traceEvents.filter((e) => {
+    if (e.ph !== 'X' || !TASK_NAMES.has(e.name) || e.pid !== start.pid || e.tid !== start.tid) return false;
+    const holdsStart = e.ts <= start.ts && start.ts <= e.ts + e.dur;
+    const posted = e.ts > start.ts && e.ts < end.ts && e.args && e.args.src_func === 'DOMTask';
+    return holdsStart || posted;
+  }).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  let cpuMs = 0, wallMs = 0, tasks = 0, until = -1;
+  for (const e of picked) {
+    if (e.ts < until) continue; // nested in one already counted
+    until = e.ts + e.dur;
+    cpuMs += (e.tdur !== undefined ? e.tdur : e.dur) / 1000;
+    wallMs += e.dur / 1000;
+    tasks++;
+  }
+  return { cpuMs, wallMs, tasks };
+}

@@ -6,6 +6,7 @@
 //   __bench.load(mode, cfg)  inject and start a recorder; resolves once it records
 //   __bench.finish()         final flush; resolves with what the page measured
 //   __bench.walkFloor()      the bare walk: reads each node's tag, attributes and text
+//   __bench.floorTask()      the bare walk in a task of its own, between user-timing marks
 (function () {
   'use strict';
   const now = () => performance.now();
@@ -80,6 +81,23 @@
     return { ms: now() - t0, nodes: n, chars };
   };
 
+  // The walk as a task of its own (as the recorder's start runs in one),
+  // between the marks the bench finds in its trace for the task's CPU time.
+  B.floorTask = function () {
+    return new Promise((resolve) => setTimeout(() => {
+      performance.mark(MARK_START);
+      const r = B.walkFloor();
+      performance.mark(MARK_END);
+      resolve(r);
+    }, 0));
+  };
+
+  // Around a full snapshot (and the floor): the bench adds the CPU time of
+  // the task holding the first mark and of the tasks the recorder posted
+  // (scheduler.postTask) until the second.
+  const MARK_START = 'bench:snapshot-start';
+  const MARK_END = 'bench:snapshot-end';
+
   function addScript(src, type) {
     return new Promise((resolve, reject) => {
       const s = document.createElement('script');
@@ -103,6 +121,7 @@
     if (mode === 'ours-strict' || mode === 'ours-relaxed') {
       await addScript(cfg.base + '/dist/recorder.js');
       const R = window.SessionRecorder;
+      performance.mark(MARK_START);
       await R.start({
         endpoint: cfg.endpoint,
         siteKey: cfg.siteKey,
@@ -112,6 +131,7 @@
       });
       // start() resolves once capture has begun; the snapshot's cost is the
       // recorder's own serializeMs before any mutation was written.
+      performance.mark(MARK_END);
       B.snapshotMs = R.stats().serializeMs;
       B.startMs = now() - t0;
       return;
@@ -119,7 +139,9 @@
     if (mode === 'rrweb') {
       await addScript(cfg.base + '/vendor/rrweb/rrweb.umd.min.js');
       await addScript(cfg.base + '/bench/rrweb-boot.mjs', 'module');
+      performance.mark(MARK_START);
       B.snapshotMs = B.rrweb.start(cfg);
+      performance.mark(MARK_END);
       B.startMs = now() - t0;
       return;
     }
