@@ -362,7 +362,7 @@ export class Mutations {
 
   findChanged(el, parentRule, out) {
     const regions = this.ctx.privacy.regions;
-    const was = regions.rules.get(el);
+    const was = regions.serializedRule(el);
     // A node added (or moved) here this window is serialized by the adds.
     if (was === undefined || out.includes(el) || this.added.has(el)) return;
     const now = regions.recompute(el, parentRule);
