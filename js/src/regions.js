@@ -119,6 +119,9 @@ export class Regions {
     this.up = (n) => composedParent(n, null);
     // Whether an element was serialized (has an id); set by useTree().
     this.serialized = null;
+    // Whether any rule other than the root's was ever remembered: until
+    // then there is no entry to delete.
+    this.varied = false;
   }
 
   // mirror: the recording's Mirror, which knows each iframe's document and
@@ -159,8 +162,12 @@ export class Regions {
     // of any page) keeps no entry: of() tells it from one never serialized by
     // its id. A WeakMap entry fewer per element of a snapshot: half the
     // snapshot's growth of WeakMap tables on the 10,000-node page.
-    if (rule !== this.root || this.serialized === null) this.rules.set(el, rule);
-    else this.rules.delete(el);
+    if (rule !== this.root || this.serialized === null) {
+      this.rules.set(el, rule);
+      this.varied = true;
+    } else if (this.varied) {
+      this.rules.delete(el);
+    }
     return rule;
   }
 
