@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ROOT } from '../../../scripts/lib/collector.mjs';
 import { HERE, PACKER_DIST, RRWEB_DIST, RRWEB_FILE, newCounter } from './servers.mjs';
-import { TRACE_CATEGORIES, TASK_NAMES, analyzeTrace, snapshotTasks } from './trace.mjs';
+import { TRACE_CATEGORIES, TASK_NAMES, analyzeTrace, mainThreadTime, snapshotTasks } from './trace.mjs';
 
 // workloads/wasm-hook.js records every WebAssembly.Memory; it runs in the
 // page as an init script and in our Worker through WORKER_PRELUDE, prepended
@@ -186,6 +186,7 @@ export async function measureRun({ browser, servers }, workload, mode, { trace: 
     const trace = withTrace ? analyzeTrace(traceBuf, isRecorderUrl) : null;
     const worker = workerTasks(traceBuf);
     const snapshot = mode === 'none' ? null : snapshotTasks(traceBuf);
+    const main = mainThreadTime(traceBuf);
     const workerHeap = workers.length ? await workerHeapBytes(browser).catch(() => null) : null;
 
     await cdp.send('HeapProfiler.collectGarbage');
@@ -214,6 +215,7 @@ export async function measureRun({ browser, servers }, workload, mode, { trace: 
       longFrames: inPage.longFrames.length,
       longTasks: inPage.longTasks.length,
       taskMs: d('TaskDuration'),
+      mainCpuMs: main ? main.cpuMs : null,
       scriptMs: d('ScriptDuration'),
       layoutMs: d('LayoutDuration'),
       styleMs: d('RecalcStyleDuration'),

@@ -127,3 +127,35 @@ export function snapshotTasks(buffer) {
   }
   return { cpuMs, wallMs, tasks };
 }
+
+// The page's main thread over the whole trace: the wall time and the CPU
+// time (thread time) of its top-level tasks (outermost only). CPU time does
+// not grow when the thread waits for a core, which on a small shared
+// machine moves wall times by tens of percent from run to run.
+export function mainThreadTime(buffer) {
+  const { traceEvents = [] } = JSON.parse(buffer.toString('utf8'));
+  const mains = new Set(traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name'
+    && e.args && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byThread = new Map();
+  for (const e of traceEvents) {
+    if (e.ph !== 'X' || !TASK_NAMES.has(e.name)) continue;
+    const k = `${e.pid}:${e.tid}`;
+    if (!mains.has(k)) continue;
+    if (!byThread.has(k)) byThread.set(k, []);
+    byThread.get(k).push(e);
+  }
+  // The page's renderer is the main thread that worked the most.
+  let best = null;
+  for (const tasks of byThread.values()) {
+    tasks.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    let wallUs = 0, cpuUs = 0, end = -1;
+    for (const e of tasks) {
+      if (e.ts < end) continue;
+      end = e.ts + e.dur;
+      wallUs += e.dur;
+      cpuUs += e.tdur !== undefined ? e.tdur : e.dur;
+    }
+    if (!best || wallUs > best.wallUs) best = { wallUs, cpuUs };
+  }
+  return best ? { wallMs: best.wallUs / 1000, cpuMs: best.cpuUs / 1000 } : null;
+}
