@@ -61,19 +61,9 @@ export function explicitRule(el, sel, maskAll) {
 
 // explicitRule for markersOnly, from the element's attribute list, which
 // the serializer reads anyway: one pass over names instead of four lookups
-// per element of a snapshot. Same answers, same precedence.
-export function ruleFromAttrs(list, maskAll) {
-  const names = [];
-  const nodes = [];
-  for (let k = 0; k < list.length; k++) {
-    nodes.push(list[k]);
-    names.push(list[k].name);
-  }
-  return ruleFromNames(names, nodes, names.length, maskAll);
-}
-
-// ruleFromAttrs over names already read: names[k] is nodes[k]'s name (an
-// Attr); only contenteditable's value is ever read.
+// per element of a snapshot. Same answers, same precedence. names[k] is
+// nodes[k]'s name (an Attr), for k < count; only contenteditable's value
+// is ever read.
 export function ruleFromNames(names, nodes, count, maskAll) {
   let block = false, mask = false, unmask = false, editable = null;
   for (let k = 0; k < count; k++) {
