@@ -16,13 +16,14 @@ if(EMSCRIPTEN)
   # The recorder only compresses: common/ and compress/ are all it needs, and
   # at levels 1..3, single-threaded, without a dictionary, not the lazy/optimal
   # or long-distance finders nor the multithreading code. wasm/zstd_fast_only.c
-  # compiles the fast finders itself and stands in for the rest;
+  # compiles the fast finders itself and stands in for the rest, and
+  # wasm/zstd_pinned.c keeps only the finder copies the pinned levels use;
   # wasm/zstd_sequences64.c compiles the sequence encoder with a 64-bit bit
   # buffer in place of zstd's size_t one (4 bytes on wasm32).
   file(GLOB ZSTD_WASM_SOURCES "${RECORDER_ZSTD_SRC}/common/*.c" "${RECORDER_ZSTD_SRC}/compress/*.c")
   list(FILTER ZSTD_WASM_SOURCES EXCLUDE REGEX "/(zstd_(lazy|opt|ldm|fast|double_fast|compress_sequences)|zstdmt_compress|pool|threading)\\.c$")
   add_library(zstd_wasm STATIC ${ZSTD_WASM_SOURCES} "${CMAKE_SOURCE_DIR}/wasm/zstd_fast_only.c"
-    "${CMAKE_SOURCE_DIR}/wasm/zstd_sequences64.c")
+    "${CMAKE_SOURCE_DIR}/wasm/zstd_sequences64.c" "${CMAKE_SOURCE_DIR}/wasm/zstd_pinned.c")
   target_compile_definitions(zstd_wasm INTERFACE RECORDER_ZSTD_FAST_ONLY)
   target_include_directories(zstd_wasm SYSTEM PUBLIC "${RECORDER_ZSTD_SRC}")
   target_compile_definitions(zstd_wasm PRIVATE

@@ -41,12 +41,38 @@ static inline size_t ZSTD_count(const BYTE* in, const BYTE* match, const BYTE* c
   return (size_t)(in - start);
 }
 
+/* zstd's own dispatchers pick one of four copies of each finder by the
+ * minimum match (4..7), and for the fast one by whether it steps. The
+ * recorder's compressor pins each level's strategy and minimum match
+ * (recorder/src/compressor.cc: fast 7 and 6 for levels 1 and 2, double-fast
+ * 5 for level 3, with no target length), so the browser build needs only
+ * those copies. zstd's dispatchers are made weak here: the strong ones in
+ * wasm/zstd_pinned.c, which reach only the copies exported below, replace
+ * them at link time, also where zstd's window-wrapped finders fall back to
+ * them, and the other copies are left unreferenced for the linker to drop. */
+#pragma weak ZSTD_compressBlock_fast
+#pragma weak ZSTD_compressBlock_doubleFast
 #define ZSTD_compressBlock_fast_dictMatchState recorder_unused_fast_dictMatchState
 #define ZSTD_compressBlock_doubleFast_dictMatchState recorder_unused_doubleFast_dictMatchState
 #include "compress/zstd_fast.c"
 #include "compress/zstd_double_fast.c"
 #undef ZSTD_compressBlock_fast_dictMatchState
 #undef ZSTD_compressBlock_doubleFast_dictMatchState
+
+#define RECORDER_PINNED_FINDER(name, copy)                                           \
+  size_t name(ZSTD_matchState_t* ms, seqStore_t* seqStore, U32 rep[ZSTD_REP_NUM],   \
+              void const* src, size_t srcSize) {                                    \
+    return copy(ms, seqStore, rep, src, srcSize);                                   \
+  }
+RECORDER_PINNED_FINDER(recorder_zstd_fast_min7, ZSTD_compressBlock_fast_noDict_7_0)
+RECORDER_PINNED_FINDER(recorder_zstd_fast_min6, ZSTD_compressBlock_fast_noDict_6_0)
+RECORDER_PINNED_FINDER(recorder_zstd_doubleFast_min5, ZSTD_compressBlock_doubleFast_noDict_5)
+
+/* A reference into zstd_pinned.c, so that the linker loads it from the
+ * archive along with this file: it resolves the dispatchers here first, and
+ * would otherwise never look for the strong ones. */
+extern const int recorder_zstd_pinned;
+__attribute__((used)) static const int* const recorder_zstd_pull_pinned = &recorder_zstd_pinned;
 
 #include "compress/zstd_lazy.h"
 #include "compress/zstd_opt.h"

@@ -11,6 +11,25 @@ Status ZstdStatus(const char* what, size_t rc) {
   return Status::Internal(std::string("zstd ") + what + ": " + ZSTD_getErrorName(rc));
 }
 
+// Levels 1..3 with the strategy and minimum match zstd's default table gives
+// them for a stream of unknown size (ours: a frame spans batches), pinned so
+// that no other size table can pick different ones. The browser build then
+// carries one match finder per level, not one per minimum match
+// (wasm/zstd_fast_only.c). Index: level - 1.
+struct PinnedParams {
+  ZSTD_strategy strategy;
+  int min_match;
+};
+constexpr PinnedParams kPinned[] = {{ZSTD_fast, 7}, {ZSTD_fast, 6}, {ZSTD_dfast, 5}};
+
+size_t PinFastLevel(ZSTD_CCtx* cctx, int level) {
+  if (level < 1 || level > 3) return 0;
+  const PinnedParams& p = kPinned[level - 1];
+  size_t rc = ZSTD_CCtx_setParameter(cctx, ZSTD_c_strategy, p.strategy);
+  if (!ZSTD_isError(rc)) rc = ZSTD_CCtx_setParameter(cctx, ZSTD_c_minMatch, p.min_match);
+  return rc;
+}
+
 }  // namespace
 
 Compressor::Compressor(int level, int window_log)
@@ -29,6 +48,7 @@ Status Compressor::Compress(const uint8_t* data, size_t size, bool new_frame,
     // session both start over.
     ZSTD_CCtx_reset(cctx_, ZSTD_reset_session_and_parameters);
     size_t rc = ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level_);
+    if (!ZSTD_isError(rc)) rc = PinFastLevel(cctx_, level_);
     // The window bounds what the collector must keep per live page view.
     if (!ZSTD_isError(rc)) rc = ZSTD_CCtx_setParameter(cctx_, ZSTD_c_windowLog, window_log_);
     // A frame spans many batches, so no content size can be declared; the
