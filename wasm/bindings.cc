@@ -1,26 +1,29 @@
 // bindings.cc: the only place the recorder core meets JavaScript.
 //
 // Rules of this boundary (js/src/engine/core.js is the one caller):
-//  1. One handle. JS creates one `Session` per page view and owns it: it must
-//     call `delete()` when done. Everything else crosses as values.
-//  2. One working call per flush. JS asks for `inputBuffer(n)` (a pointer
-//     into Wasm memory, owned by the Session), copies its records there with
-//     a single HEAPU8.set, then calls `flush(n)`. The cost of a flush is one
+//  1. One handle. JS creates one session per page view with `create(...)`
+//     and owns the number it gets back: it must call `destroy(h)` when done.
+//     Everything else crosses as numbers and strings. Plain functions, not an
+//     Embind class: Embind's class machinery was a third of the loader.
+//  2. One working call per flush. JS asks for `inputBuffer(h, n)` (a pointer
+//     into Wasm memory, owned by the session), copies its records there with
+//     a single HEAPU8.set, then calls `flush(h, n)`, which returns the size of
+//     the output that `output(h)` points at. The cost of a flush is one
 //     crossing however many events it holds.
-//  3. Memory. The input buffer and the `output()` view belong to the Session
-//     and stay valid only until the next call on it; memory may grow during
-//     any call, so JS re-reads HEAPU8 after inputBuffer() and copies output()
-//     (`.slice()`) before calling again.
-//  4. Errors. Nothing throws across the boundary. The constructor records a
-//     bad config (see errorCode()); flush() returns a StatusCode number
-//     (recorder/status.h, 0 = ok) and errorMessage() explains the last one.
-//     JS turns a non-zero code into an Error in exactly one place.
+//  3. Memory. The input buffer, the output and the stats belong to the
+//     session and stay valid only until the next call on it; memory may grow
+//     during any call, so JS re-reads HEAPU8 after each call and copies what
+//     it keeps before calling again.
+//  4. Errors. Nothing throws across the boundary. create() records a bad
+//     config (see errorCode(h)); flush() returns minus a StatusCode
+//     (recorder/status.h) on failure and errorMessage(h) explains the last
+//     one. JS turns a failure into an Error in exactly one place.
 //  5. Types. Node ids are uint32 numbers assigned by JS; times are epoch ms
 //     inside the records (records.h); counters come back as doubles (exact up
-//     to 2^53) because this Emscripten has no BigInt integration.
+//     to 2^53) because this Emscripten has no BigInt integration: stats(h)
+//     points at SessionStats, twelve doubles in the order core.js reads them.
 #include <emscripten/bind.h>
 #include <emscripten/heap.h>
-#include <emscripten/val.h>
 
 #include <memory>
 #include <string>
@@ -40,10 +43,8 @@ struct SessionConfig {
   int privacyMode = 0;
   int compressionLevel = 3;
   // Options::allow_query_params as "name,name" ("" keeps none). One string
-  // rather than a vector keeps the value_object free of a registered
-  // std::vector type; a bad name fails Create like any other bad option.
-  // Embind refuses a value_object with a missing field, so JS always passes
-  // it, "" included.
+  // rather than a vector needs no registered std::vector type; a bad name
+  // fails Create like any other bad option.
   std::string allowQueryParams;
   // Options::checkpoint_interval_ms (0: never).
   double checkpointIntervalMs = 300000;
@@ -61,6 +62,7 @@ std::vector<std::string> SplitNames(const std::string& joined) {
   }
 }
 
+// Read by js/src/engine/core.js (STATS) as twelve doubles in this order.
 struct SessionStats {
   double batches = 0;
   double events = 0;
@@ -75,6 +77,7 @@ struct SessionStats {
   double mirrorBytes = 0;
   double wasmBytes = 0;  // the module's memory now (it never shrinks)
 };
+static_assert(sizeof(SessionStats) == 12 * sizeof(double), "core.js reads twelve doubles");
 
 class Session {
  public:
@@ -110,16 +113,19 @@ class Session {
     return reinterpret_cast<uintptr_t>(p);
   }
 
+  // The output's size, or minus the StatusCode of a failure.
   int flush(size_t size) {
-    if (!recorder_) return errorCode();
-    status_ = recorder_->Flush(size);
-    return errorCode();
+    if (recorder_) status_ = recorder_->Flush(size);
+    if (!status_.ok()) return -errorCode();
+    if (!recorder_) return -static_cast<int>(recorder::StatusCode::kFailedPrecondition);
+    return static_cast<int>(recorder_->output().size());
   }
 
-  emscripten::val output() const {
-    static const std::vector<uint8_t> kEmpty;
-    const std::vector<uint8_t>& out = recorder_ ? recorder_->output() : kEmpty;
-    return emscripten::val(emscripten::typed_memory_view(out.size(), out.data()));
+  uintptr_t output() const { return recorder_ ? reinterpret_cast<uintptr_t>(recorder_->output().data()) : 0; }
+
+  uintptr_t statsData() {
+    stats_ = stats();
+    return reinterpret_cast<uintptr_t>(&stats_);
   }
 
   SessionStats stats() const {
@@ -144,38 +150,35 @@ class Session {
  private:
   std::unique_ptr<Recorder> recorder_;
   Status status_;
+  SessionStats stats_;
 };
+
+Session* Of(uintptr_t handle) { return reinterpret_cast<Session*>(handle); }
+
+uintptr_t create(const std::string& siteKey, const std::string& sessionId, const std::string& pageViewId,
+                 int privacyMode, int compressionLevel, const std::string& allowQueryParams,
+                 double checkpointIntervalMs) {
+  SessionConfig c{siteKey, sessionId, pageViewId, privacyMode, compressionLevel, allowQueryParams,
+                  checkpointIntervalMs};
+  return reinterpret_cast<uintptr_t>(new Session(c));
+}
+void destroy(uintptr_t h) { delete Of(h); }
+int errorCode(uintptr_t h) { return Of(h)->errorCode(); }
+std::string errorMessage(uintptr_t h) { return Of(h)->errorMessage(); }
+uintptr_t inputBuffer(uintptr_t h, size_t size) { return Of(h)->inputBuffer(size); }
+int flush(uintptr_t h, size_t size) { return Of(h)->flush(size); }
+uintptr_t output(uintptr_t h) { return Of(h)->output(); }
+uintptr_t stats(uintptr_t h) { return Of(h)->statsData(); }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(recorder_core) {
-  emscripten::value_object<SessionConfig>("SessionConfig")
-      .field("siteKey", &SessionConfig::siteKey)
-      .field("sessionId", &SessionConfig::sessionId)
-      .field("pageViewId", &SessionConfig::pageViewId)
-      .field("privacyMode", &SessionConfig::privacyMode)
-      .field("compressionLevel", &SessionConfig::compressionLevel)
-      .field("allowQueryParams", &SessionConfig::allowQueryParams)
-      .field("checkpointIntervalMs", &SessionConfig::checkpointIntervalMs);
-  emscripten::value_object<SessionStats>("SessionStats")
-      .field("batches", &SessionStats::batches)
-      .field("events", &SessionStats::events)
-      .field("recordsBytes", &SessionStats::recordsBytes)
-      .field("batchBytes", &SessionStats::batchBytes)
-      .field("compressedBytes", &SessionStats::compressedBytes)
-      .field("maskedStrings", &SessionStats::maskedStrings)
-      .field("checkpoints", &SessionStats::checkpoints)
-      .field("mirrorOnly", &SessionStats::mirrorOnly)
-      .field("mirrorDrops", &SessionStats::mirrorDrops)
-      .field("mirrorNodes", &SessionStats::mirrorNodes)
-      .field("mirrorBytes", &SessionStats::mirrorBytes)
-      .field("wasmBytes", &SessionStats::wasmBytes);
-  emscripten::class_<Session>("Session")
-      .constructor<const SessionConfig&>()
-      .function("errorCode", &Session::errorCode)
-      .function("errorMessage", &Session::errorMessage)
-      .function("inputBuffer", &Session::inputBuffer)
-      .function("flush", &Session::flush)
-      .function("output", &Session::output)
-      .function("stats", &Session::stats);
+  emscripten::function("create", &create);
+  emscripten::function("destroy", &destroy);
+  emscripten::function("errorCode", &errorCode);
+  emscripten::function("errorMessage", &errorMessage);
+  emscripten::function("inputBuffer", &inputBuffer);
+  emscripten::function("flush", &flush);
+  emscripten::function("output", &output);
+  emscripten::function("stats", &stats);
 }

@@ -1,4 +1,4 @@
-// The Wasm build of the core, driven through its Embind API from node:
+// The Wasm build of the core, driven through its Embind functions from node:
 // the same calls js/src/engine/core.js makes, and the same error contract.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,12 +26,36 @@ function records(seq, build) {
 const config = { siteKey: 'demo', sessionId: 'sess1', pageViewId: 'pv1', privacyMode: 0, compressionLevel: 3, allowQueryParams: '',
   checkpointIntervalMs: 300000 };
 
+// wasm/bindings.cc SessionStats, in its order (js/src/engine/core.js keeps
+// its own copy of the list; this one checks the C++ side independently).
+const STATS = ['batches', 'events', 'recordsBytes', 'batchBytes', 'compressedBytes', 'maskedStrings',
+  'checkpoints', 'mirrorOnly', 'mirrorDrops', 'mirrorNodes', 'mirrorBytes', 'wasmBytes'];
+
+// The binding's functions on one session handle.
+class Session {
+  constructor(c) {
+    this.h = M.create(c.siteKey, c.sessionId, c.pageViewId, c.privacyMode, c.compressionLevel, c.allowQueryParams,
+      c.checkpointIntervalMs);
+  }
+  errorCode() { return M.errorCode(this.h); }
+  errorMessage() { return M.errorMessage(this.h); }
+  inputBuffer(n) { return M.inputBuffer(this.h, n); }
+  flush(n) { return M.flush(this.h, n); }
+  output(size) { const at = M.output(this.h); return M.HEAPU8.subarray(at, at + size); }
+  stats() {
+    const values = new Float64Array(M.HEAPU8.buffer, M.stats(this.h), STATS.length);
+    return Object.fromEntries(STATS.map((name, k) => [name, values[k]]));
+  }
+  delete() { M.destroy(this.h); }
+}
+
+// flush() returns the output's size, or minus a StatusCode.
 function flush(session, bytes) {
   const ptr = session.inputBuffer(bytes.length);
   assert.notEqual(ptr, 0);
   M.HEAPU8.set(bytes, ptr);
-  const code = session.flush(bytes.length);
-  return { code, frame: code === 0 ? session.output().slice() : null };
+  const size = session.flush(bytes.length);
+  return { code: size < 0 ? -size : 0, frame: size >= 0 ? session.output(size).slice() : null };
 }
 
 // A session's first output starts its page view's zstd frame, which is
@@ -41,7 +65,7 @@ function unzstd(frame) {
 }
 
 test('a flush yields one zstd frame holding a verified-looking batch', () => {
-  const s = new M.Session(config);
+  const s = new Session(config);
   assert.equal(s.errorCode(), 0);
   const bytes = records(4, ({ u, s: str, i, tag }) => {
     tag(0x0B); u(3); u(12); i(100); i(200); i(5); i(6); u(0);     // CLICK
@@ -71,7 +95,7 @@ test('the loader starts with V8\'s compile hint', () => {
 });
 
 test('an empty flush gives an empty output', () => {
-  const s = new M.Session(config);
+  const s = new Session(config);
   const { code, frame } = flush(s, records(0, () => {}));
   assert.equal(code, 0);
   assert.equal(frame.length, 0);
@@ -79,7 +103,7 @@ test('an empty flush gives an empty output', () => {
 });
 
 test('malformed records come back as code 2 with a message, and the session stays usable', () => {
-  const s = new M.Session(config);
+  const s = new Session(config);
   const bad = records(0, ({ tag }) => tag(0x7f));
   const { code } = flush(s, bad);
   assert.equal(code, 2);
@@ -90,7 +114,7 @@ test('malformed records come back as code 2 with a message, and the session stay
 });
 
 test('a bad config is reported, not thrown', () => {
-  const s = new M.Session({ ...config, sessionId: 'no spaces allowed' });
+  const s = new Session({ ...config, sessionId: 'no spaces allowed' });
   assert.equal(s.errorCode(), 1);
   assert.match(s.errorMessage(), /session id/);
   assert.equal(s.inputBuffer(10), 0);
@@ -98,14 +122,14 @@ test('a bad config is reported, not thrown', () => {
 });
 
 test('an input buffer over the cap is refused', () => {
-  const s = new M.Session(config);
+  const s = new Session(config);
   assert.equal(s.inputBuffer(64 * 1024 * 1024), 0);
   assert.match(s.errorMessage(), /too large/);
   s.delete();
 });
 
 test('memory growth keeps big flushes working', () => {
-  const s = new M.Session({ ...config, privacyMode: 2 });
+  const s = new Session({ ...config, privacyMode: 2 });
   const bytes = records(0, ({ u, s: str, tag }) => {
     tag(0x02); u(0); u(0); u(0); u(0);                                 // SNAP_BEGIN
     for (let id = 1; id <= 20000; id++) {
@@ -122,7 +146,7 @@ test('memory growth keeps big flushes working', () => {
 
 test('the browser build compresses at levels 1 to 3 only (fast match finders)', () => {
   for (const level of [1, 2, 3]) {
-    const s = new M.Session({ ...config, privacyMode: 2, compressionLevel: level });
+    const s = new Session({ ...config, privacyMode: 2, compressionLevel: level });
     assert.equal(s.errorCode(), 0, `level ${level}`);
     const bytes = records(0, ({ u, s: str, tag }) => {
       tag(0x02); u(0); u(0); u(0); u(0);
@@ -134,7 +158,7 @@ test('the browser build compresses at levels 1 to 3 only (fast match finders)', 
     assert.ok(unzstd(frame).includes(Buffer.from('row 36')));
     s.delete();
   }
-  const s = new M.Session({ ...config, compressionLevel: 4 });
+  const s = new Session({ ...config, compressionLevel: 4 });
   assert.equal(s.errorCode(), 1);
   assert.match(s.errorMessage(), /compression level must be 1 to 3/);
   s.delete();
@@ -164,7 +188,7 @@ test('zstd output of every kind of sequence decodes to exactly the batch', () =>
   }
   texts.push(long, letters(3000) + long.slice(500, 40000));
   for (let level = 1; level <= 3; level++) {
-    const s = new M.Session({ ...config, privacyMode: 2, compressionLevel: level });
+    const s = new Session({ ...config, privacyMode: 2, compressionLevel: level });
     const bytes = records(0, ({ u, s: str, tag }) => {
       tag(0x02); u(0); u(0); u(0); u(0);
       texts.forEach((t, k) => { tag(0x06); u(k + 1); u(k === 0 ? 0 : 1); u(0); u(3); u(0); u(0); str(''); str(t); u(0); });
@@ -183,16 +207,16 @@ test('zstd output of every kind of sequence decodes to exactly the batch', () =>
 test('allowQueryParams crosses the binding: named parameters stay, the rest go', () => {
   const url = '/list?page=2&email=jane%40x.test&sort=asc#top';
   const bytes = records(0, ({ u, s: str, tag }) => { tag(0x11); u(0); u(1); str(url); });
-  const kept = new M.Session({ ...config, allowQueryParams: 'page,sort' });
+  const kept = new Session({ ...config, allowQueryParams: 'page,sort' });
   const a = unzstd(flush(kept, bytes).frame);
   assert.ok(a.includes(Buffer.from('page=2')) && a.includes(Buffer.from('sort=asc')));
   assert.ok(!a.includes(Buffer.from('jane')) && !a.includes(Buffer.from('#top')));
   kept.delete();
-  const none = new M.Session(config);
+  const none = new Session(config);
   const b = unzstd(flush(none, bytes).frame);
   assert.ok(!b.includes(Buffer.from('page=2')) && b.includes(Buffer.from('/list')));
   none.delete();
-  const bad = new M.Session({ ...config, allowQueryParams: 'ok,bad name' });
+  const bad = new Session({ ...config, allowQueryParams: 'ok,bad name' });
   assert.equal(bad.errorCode(), 1);
   bad.delete();
 });
@@ -211,7 +235,7 @@ test('checkpoints, mirror-only buffers and mirror stats', () => {
     return Uint8Array.from([...out, ...bytes.subarray(head.length)]);
   };
   const node = (u, s, id, parent, prev, type, name) => { u(id); u(parent); u(prev); u(type); u(0); u(0); s(name); s(''); u(0); };
-  const s = new M.Session({ ...config, checkpointIntervalMs: 1000 });
+  const s = new Session({ ...config, checkpointIntervalMs: 1000 });
   assert.equal(s.errorCode(), 0, s.errorMessage());
   const t0 = 1700000000000;
   assert.equal(flush(s, at(0, t0, 0, ({ u, s: str, i, tag }) => {
@@ -239,7 +263,7 @@ test('checkpoints, mirror-only buffers and mirror stats', () => {
   assert.equal(st.events, 1 + 2);  // snapshot; checkpoint snapshot + click
   s.delete();
 
-  const bad = new M.Session({ ...config, checkpointIntervalMs: -5 });
+  const bad = new Session({ ...config, checkpointIntervalMs: -5 });
   assert.equal(bad.errorCode(), 1);
   assert.match(bad.errorMessage(), /checkpoint interval/);
   bad.delete();

@@ -65,7 +65,7 @@ export function instantiateCoreSync(factory, wasmModule) {
   };
   factory(M).catch(() => {});
   if (failure !== null) throw failure;
-  if (typeof M.Session !== 'function') throw new Error('the core did not start synchronously');
+  if (typeof M.create !== 'function') throw new Error('the core did not start synchronously');
   return M;
 }
 
@@ -82,18 +82,34 @@ function streamId() {
   return Array.from(words, (w) => w.toString(16).padStart(8, '0')).join('');
 }
 
+// wasm/bindings.cc SessionStats, in its order: stats() hands back where the
+// core wrote them, as doubles.
+const STATS = ['batches', 'events', 'recordsBytes', 'batchBytes', 'compressedBytes', 'maskedStrings',
+  'checkpoints', 'mirrorOnly', 'mirrorDrops', 'mirrorNodes', 'mirrorBytes', 'wasmBytes'];
+
+// The core's counters, read from where stats() wrote them.
+export function readStats(M, ptr) {
+  const values = new Float64Array(M.HEAPU8.buffer, ptr, STATS.length);
+  const out = {};
+  STATS.forEach((name, k) => { out[name] = values[k]; });
+  return out;
+}
+
 export class CoreSession {
-  // config: { siteKey, sessionId, pageViewId, privacyMode, compressionLevel }
+  // config: { siteKey, sessionId, pageViewId, privacyMode, compressionLevel,
+  // allowQueryParams, checkpointIntervalMs }
   constructor(M, config) {
     this.M = M;
-    this.session = new M.Session(config);
+    this.session = M.create(config.siteKey, config.sessionId, config.pageViewId, config.privacyMode,
+      config.compressionLevel, config.allowQueryParams, config.checkpointIntervalMs);
     this.calls = 0;
     this.stream = null; // id of the frame the core is continuing
     this.last = -1; // seq of that frame's latest batch
-    const code = this.session.errorCode();
+    const code = M.errorCode(this.session);
     if (code !== 0) {
-      const message = this.session.errorMessage();
-      this.session.delete();
+      const message = M.errorMessage(this.session);
+      M.destroy(this.session);
+      this.session = null;
       throw coreError(code, message);
     }
   }
@@ -107,20 +123,23 @@ export class CoreSession {
   // prev, the seq of the batch before it in that frame, which the collector
   // must have decoded first.
   encode(records, seq) {
+    const M = this.M;
     const s = this.session;
     const n = records.length;
-    const ptr = s.inputBuffer(n);
+    const ptr = M.inputBuffer(s, n);
     this.calls++;
     if (ptr === 0) throw coreError(3, `records buffer of ${n} bytes is over the core's cap`);
     // inputBuffer may have grown memory: HEAPU8 is read after it.
-    this.M.HEAPU8.set(records, ptr);
-    const code = s.flush(n);
+    M.HEAPU8.set(records, ptr);
+    // The output's size, or minus a StatusCode.
+    const size = M.flush(s, n);
     this.calls++;
-    if (code !== 0) {
+    if (size < 0) {
       this.calls++;
-      throw coreError(code, s.errorMessage());
+      throw coreError(-size, M.errorMessage(s));
     }
-    const bytes = s.output().slice();
+    const at = M.output(s);
+    const bytes = M.HEAPU8.slice(at, at + size);
     this.calls++;
     if (bytes.length === 0) return { bytes, stream: null, prev: -1 };
     let prev = this.last;
@@ -137,17 +156,17 @@ export class CoreSession {
   // The core's counters (recorder.h RecorderStats, bindings.cc SessionStats):
   // node mirror, checkpoints, Wasm memory.
   // After close() the last counters stay readable: stats() of a stopped or
-  // revoked recording must not call into a deleted Embind object.
+  // revoked recording must not call into a destroyed session.
   stats() {
-    return this.session === null ? this.finalStats : this.session.stats();
+    return this.session === null ? this.finalStats : readStats(this.M, this.M.stats(this.session));
   }
 
   close() {
     if (this.session === null) return;
     try {
-      this.finalStats = this.session.stats();
+      this.finalStats = this.stats();
     } finally {
-      this.session.delete();
+      this.M.destroy(this.session);
       this.session = null;
     }
   }
