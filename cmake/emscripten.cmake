@@ -13,12 +13,17 @@
 set(RECORDER_DIST_DIR "${CMAKE_SOURCE_DIR}/dist" CACHE PATH "Where the site-servable files go")
 set(RECORDER_WASM_OPT "-O3" CACHE STRING "Optimisation flag for the Wasm link (binaryen passes)")
 # The recorder core and the bindings (parser, gate, PII detector, FlatBuffers
-# builder). -Oz saves 2.4 KB gzip of .wasm but measured 1.8x slower on the PII
-# scan and 2-3x slower on whole flushes (bench/wasm, CPU time), so -O3. zstd
-# keeps its own flag (RECORDER_ZSTD_OPT, cmake/dependencies.cmake).
+# builder) at -Oz: 7.6 KB gzip (34 KB raw) less .wasm than -O3. Its hot loops
+# run at about half the MB/s (bench/wasm: a 10,000-node snapshot's flush takes
+# ~5 ms in place of ~2.6), but a page view pays less CPU in all: V8's
+# top-tier compile of the module on pool threads fell from 150-190 ms to
+# 100-115 ms on the static workload, and did not run at all on the form one,
+# while the Worker's own time rose ~10 ms on the static page and fell ~6 ms on
+# the form. zstd keeps its own flag (RECORDER_ZSTD_OPT,
+# cmake/dependencies.cmake): its speed is a target.
 # (Named apart from an earlier RECORDER_CORE_OPT whose -Oz default stays in
 # existing caches.)
-set(RECORDER_WASM_CORE_OPT "-O3" CACHE STRING "Optimisation flag for the recorder core in the Wasm build")
+set(RECORDER_WASM_CORE_OPT "-Oz" CACHE STRING "Optimisation flag for the recorder core in the Wasm build")
 set(RECORDER_CLOSURE_COMPILER "${CMAKE_SOURCE_DIR}/node_modules/google-closure-compiler-linux/compiler"
     CACHE FILEPATH "Closure Compiler for the loader (empty or missing: the loader is not minified by Closure)")
 
