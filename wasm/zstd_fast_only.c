@@ -52,6 +52,10 @@ static inline size_t ZSTD_count(const BYTE* in, const BYTE* match, const BYTE* c
  * them, and the other copies are left unreferenced for the linker to drop. */
 #pragma weak ZSTD_compressBlock_fast
 #pragma weak ZSTD_compressBlock_doubleFast
+/* Likewise the hash-table fills, which only a dictionary's content reaches
+ * (zstd_compress.c's ZSTD_loadDictionaryContent); zstd_pinned.c traps. */
+#pragma weak ZSTD_fillHashTable
+#pragma weak ZSTD_fillDoubleHashTable
 #define ZSTD_compressBlock_fast_dictMatchState recorder_unused_fast_dictMatchState
 #define ZSTD_compressBlock_doubleFast_dictMatchState recorder_unused_doubleFast_dictMatchState
 #include "compress/zstd_fast.c"
