@@ -60,6 +60,15 @@ export class Mirror {
     return id;
   }
 
+  // assign() for a node the caller knows has no id yet: one WeakMap
+  // operation instead of two, per node of a snapshot.
+  add(node) {
+    if (node.nodeType === DOCUMENT && this.doc === null) this.doc = node;
+    const id = node === this.doc ? DOCUMENT_ID : this.next++;
+    this.ids.set(node, id);
+    return id;
+  }
+
   // An iframe's document as the replayer now has it (null: none).
   setFrameDoc(frame, doc) {
     if (doc === null) {

@@ -59,20 +59,19 @@ export function explicitRule(el, sel, maskAll) {
   return null;
 }
 
-// explicitRule for markersOnly, from the element's attribute list, which
+// explicitRule for markersOnly, from the element's attribute names, which
 // the serializer reads anyway: one pass over names instead of four lookups
-// per element of a snapshot. Same answers, same precedence. names[k] is
-// nodes[k]'s name (an Attr), for k < count; only contenteditable's value
-// is ever read.
-export function ruleFromNames(names, nodes, count, maskAll) {
+// per element of a snapshot. Same answers, same precedence. Only
+// contenteditable's value is ever read.
+export function ruleFromNames(el, names, maskAll) {
   let block = false, mask = false, unmask = false, editable = null;
-  for (let k = 0; k < count; k++) {
+  for (let k = 0; k < names.length; k++) {
     const name = names[k];
     if (name.length < 15) continue; // shorter than any marker or "contenteditable"
     if (name === MARKERS.block) block = true;
     else if (name === MARKERS.mask) mask = true;
     else if (name === MARKERS.unmask) unmask = true;
-    else if (name === 'contenteditable') editable = nodes[k].value;
+    else if (name === 'contenteditable') editable = el.getAttribute(name);
   }
   if (block) return Rule.BLOCK;
   if (mask) return Rule.MASK;
@@ -142,11 +141,11 @@ export class Regions {
   }
 
   // The rule of an element whose parent's rule is known; remembered.
-  // names, nodes, count: el's attributes as ruleFromNames takes them, when
-  // the caller has read them.
-  enter(el, parentRule, names = null, nodes = null, count = 0) {
+  // names: el's attribute names (getAttributeNames), when the caller has
+  // read them.
+  enter(el, parentRule, names = null) {
     const own = names !== null && this.sel.markersOnly
-      ? ruleFromNames(names, nodes, count, this.maskAll) : explicitRule(el, this.sel, this.maskAll);
+      ? ruleFromNames(el, names, this.maskAll) : explicitRule(el, this.sel, this.maskAll);
     const rule = combine(parentRule, own);
     // With the tree known, an element serialized under the root's rule (most
     // of any page) keeps no entry: of() tells it from one never serialized by

@@ -183,6 +183,11 @@ export class Mutations {
     this.note(this.observer.takeRecords());
   }
 
+  // Nothing added or taken away since the last group (as of the last sync).
+  quiet() {
+    return this.added.size === 0 && this.removed.size === 0;
+  }
+
   // Added or moved since the last group: the next group serializes it.
   pending(node) {
     return this.added.has(node);

@@ -222,6 +222,11 @@ class LiveWalk {
     let next = frames.length ? this.resume(frames[frames.length - 1], mutations) : null;
     let n = 0;
     const pending = mutations === null ? null : (r) => mutations.pending(r);
+    // Until the page has added or taken away a node, no node ahead of the
+    // walk can be known (moved there after it was written) or pending: the
+    // two lookups per node are skipped. Nothing changes within a slice, and
+    // the first one runs before the observer exists.
+    const quiet = mutations === null || mutations.quiet();
     while (frames.length) {
       const f = frames[frames.length - 1];
       if (next === null) {
@@ -231,15 +236,17 @@ class LiveWalk {
       }
       const node = next;
       next = node.nextSibling;
-      if (mirror.has(node)) {
-        // Written, then taken away, and found again here with no add seen:
-        // it moved into a shadow root or iframe document the walk had not
-        // entered yet, which nothing observed. The group adds it here.
-        if (mutations !== null && mutations.moved(node) && !mutations.pending(node)) mutations.arrived(node);
-        continue;
+      if (!quiet) {
+        if (mirror.has(node)) {
+          // Written, then taken away, and found again here with no add seen:
+          // it moved into a shadow root or iframe document the walk had not
+          // entered yet, which nothing observed. The group adds it here.
+          if (mutations.moved(node) && !mutations.pending(node)) mutations.arrived(node);
+          continue;
+        }
+        if (mutations.pending(node)) continue;
       }
-      if (mutations !== null && mutations.pending(node)) continue;
-      const id = ser.emit(node, f.id, f.prev, null, f.rule);
+      const id = ser.emit(node, f.id, f.prev, null, f.rule, true);
       if (id === 0) continue;
       f.prev = id;
       f.last = node;
