@@ -195,6 +195,44 @@ test('snapshot: open shadow roots (nested, custom elements) and same-origin ifra
   assert.deepEqual(errors, []);
 });
 
+// Every tag the browser lets host a shadow root, found by trying: the walk
+// only asks the ones the DOM standard names (serialize.js, SHADOW_HOSTS)
+// and custom elements, so a host it does not know would go missing here.
+const EVERY_TAG = async () => {
+  const tags = ['a', 'abbr', 'address', 'area', 'article', 'aside', 'audio', 'b', 'bdi', 'bdo', 'blockquote', 'body',
+    'button', 'canvas', 'caption', 'cite', 'code', 'col', 'colgroup', 'data', 'datalist', 'dd', 'del', 'details',
+    'dfn', 'dialog', 'div', 'dl', 'dt', 'em', 'embed', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1',
+    'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'i', 'img', 'input', 'ins', 'kbd', 'label', 'legend',
+    'li', 'main', 'map', 'mark', 'menu', 'meter', 'nav', 'object', 'ol', 'optgroup', 'option', 'output', 'p',
+    'picture', 'pre', 'progress', 'q', 'rp', 'rt', 'ruby', 's', 'samp', 'search', 'section', 'select', 'slot',
+    'small', 'span', 'strong', 'sub', 'summary', 'sup', 'table', 'tbody', 'td', 'textarea', 'tfoot', 'th', 'thead',
+    'time', 'tr', 'u', 'ul', 'var', 'video', 'wbr', 'x-any', 'my-widget-2'];
+  const root = document.getElementById('root');
+  window.hosted = [];
+  for (const tag of tags) {
+    const el = document.createElement(tag);
+    try {
+      el.attachShadow({ mode: 'open' }).innerHTML = `<i>in ${tag}</i>`;
+    } catch (e) {
+      continue;
+    }
+    window.hosted.push(tag);
+    root.append(el);
+  }
+};
+
+test('snapshot: a shadow root on every kind of element the browser lets host one', async () => {
+  const { page, step, errors, tree } = await open(EVERY_TAG);
+  const { records, live } = await step();
+  const hosted = await page.evaluate(() => window.hosted);
+  assert.ok(hosted.length >= 20 && hosted.includes('div') && hosted.includes('x-any'), hosted.join(' '));
+  assert.equal(nodeRecords(records).filter((n) => n.nodeType === 11).length, hosted.length,
+    `a shadow root for each of ${hosted.join(' ')}`);
+  assert.equal(tree(), live);
+  await page.close();
+  assert.deepEqual(errors, []);
+});
+
 test('later: attachShadow, custom element upgrade, changes inside shadow roots and iframes, moves across boundaries', async () => {
   const { page, step, errors, tree, idOf } = await open(STATIC);
   await step();

@@ -38,6 +38,17 @@ export function tagHasChildren(tag) {
   return tag !== 'script' && tag !== 'template';
 }
 
+// The elements attachShadow (and declarative shadow DOM) accepts: these and
+// custom elements, whose names have a hyphen. Any other element's
+// shadowRoot is null (a browser's own, of <input> or <video>, is never
+// exposed), so the walk does not ask.
+const SHADOW_HOSTS = new Set(['article', 'aside', 'blockquote', 'body', 'div', 'footer', 'h1', 'h2', 'h3', 'h4',
+  'h5', 'h6', 'header', 'main', 'nav', 'p', 'section', 'span']);
+
+export function mayHostShadow(tag) {
+  return SHADOW_HOSTS.has(tag) || tag.includes('-');
+}
+
 export function isFrame(el, tag = el.localName) {
   return tag === 'iframe' || tag === 'frame';
 }
@@ -208,6 +219,7 @@ export class Serializer {
       this.emit(doc, id, 0, el, rule);
       return doc;
     }
+    if (!mayHostShadow(tag)) return null;
     const root = el.shadowRoot;
     if (blocked || !root || root.mode !== 'open' || (skip !== null && skip(root))) return null;
     this.emit(root, id, 0, el, rule);
